@@ -51,6 +51,8 @@ export interface Section {
   targetWaitMinutes: number;
   /** Bookable slots on working days, local times 'HH:MM'. */
   appointmentSlots: { start: string; end: string; capacity: number }[];
+  /** Set by the manager to stop ticketing for this section (SECTION_CLOSED). */
+  closed?: boolean;
 }
 
 export type SectionPolicy = 'fifo' | 'strict' | 'weighted';
@@ -107,6 +109,11 @@ export interface HallSetup {
   windows: WindowConfig[];
   rules: QueueRules;
   calendar: Calendar;
+  /**
+   * Ticketing hours on working days, local 'HH:MM'. Outside them (and on days off) tickets are refused with
+   * SECTION_CLOSED. null: tickets at any hour on any day (the demo hall).
+   */
+  ticketingHours: { open: string; close: string } | null;
 }
 
 export interface Clerk {
@@ -238,6 +245,8 @@ export type Actor =
   | { kind: 'system' };
 
 export type Command =
+  /** Starts the business day if `now` is past it (the composition root sends it at local midnight). */
+  | { type: 'OpenDay' }
   | {
       type: 'IssueTicket';
       sectionId: string;
