@@ -13,7 +13,8 @@ const inFlight = Number(inFlightArg ?? 32);
 const perDay = Number(perDayArg ?? 0);
 
 const journal = await Journal.open(dir);
-let issued = 0;
+// Continue the day sequence of an earlier run (records carry 1–2 events, so lastSeq only moves it ahead).
+let issued = journal.lastSeq;
 
 function dayOf(n: number): string {
   if (perDay <= 0) return '2025-03-03';
