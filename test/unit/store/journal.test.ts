@@ -303,6 +303,22 @@ describe('store/journal', () => {
       expect(text.trimEnd().split('\n')).to.have.length(2);
     });
 
+    it('rejects appends when a new day file cannot be opened and retries the open on the next append', async () => {
+      let refuse = 1;
+      const j = await Journal.open(dir, {
+        openFile: async (file) => {
+          if (refuse-- > 0) throw Object.assign(new Error(`EMFILE: too many open files, open '${file}'`), { code: 'EMFILE' });
+          return fsp.open(file, fsp.constants.O_RDWR | fsp.constants.O_CREAT);
+        },
+      });
+      const err = await j.append(D1, 1, [pause('w1')]).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(HallError).with.property('code', 'STORE_FAILED');
+      expect((err as HallError).details).to.include({ cause: 'EMFILE' });
+      const [e] = await j.append(D1, 2, [pause('w2')]);
+      expect(e?.seq).to.equal(1);
+      await j.close();
+    });
+
     it('fails the later day of a batch when the earlier day failed, so no seq gap appears', async () => {
       const plan = { failWrites: 0, failSyncs: 0, opens: 0 };
       const j = await Journal.open(dir, { openFile: faultyOpen(plan) });
