@@ -34,7 +34,7 @@ const text = z.string().refine((s) => s.trim().length > 0, { error: 'must not be
 const time = z.string().regex(TIME_RE, { error: 'must be a 24-hour time HH:MM (00:00–23:59)' });
 const date = z
   .string()
-  .regex(DATE_RE, { error: 'must be a date YYYY-MM-DD' })
+  .regex(DATE_RE, { error: 'must be a date YYYY-MM-DD', abort: true })
   .refine(isRealDate, { error: 'is not a date in the calendar' });
 const id = z
   .string()
