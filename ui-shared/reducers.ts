@@ -1,0 +1,148 @@
+// How each stream's events change its snapshot. Pure functions: the server's snapshot stays the shape of
+// the state, so a page renders the same way whether it got a fresh snapshot or a run of events.
+
+import type {
+  CallPayload,
+  DisplaySnapshot,
+  ManagerSnapshot,
+  PadSnapshot,
+  PadTicketPayload,
+  QueuePayload,
+  StaffSnapshot,
+  WindowPayload,
+  WindowView,
+} from '../server/realtime/contract.js';
+import type { Reducers } from './stream.js';
+
+export type RecentCall = Omit<CallPayload, 'seq'>;
+
+/** How many calls a screen keeps: the display lists fewer, but dedupe needs some history. */
+export const RECENT_CALLS_KEPT = 30;
+
+/** A call is one ticket called at one time: a recall of the same ticket is a new call. */
+export function callKey(c: { ticket: { id: string }; at: string }): string {
+  return `${c.ticket.id}@${c.at}`;
+}
+
+/** Newest first, one entry per call, at most `RECENT_CALLS_KEPT`. */
+export function mergeCalls(calls: readonly RecentCall[], add?: RecentCall): RecentCall[] {
+  const all = add ? [add, ...calls] : [...calls];
+  const seen = new Set<string>();
+  const out: RecentCall[] = [];
+  for (const c of all.sort((a, b) => Date.parse(b.at) - Date.parse(a.at))) {
+    const k = callKey(c);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(c);
+  }
+  return out.slice(0, RECENT_CALLS_KEPT);
+}
+
+function stripSeq(p: CallPayload): RecentCall {
+  const { seq: _seq, ...rest } = p;
+  return rest;
+}
+
+/** The window a call names shows the called ticket until a `window` event says more. */
+function windowCalled(w: WindowView, p: CallPayload): WindowView {
+  if (w.id !== p.window.id) return w;
+  return { ...w, current: { id: p.ticket.id, number: p.ticket.number, sectionId: p.ticket.sectionId, status: 'called' } };
+}
+
+function upsertWindow(windows: readonly WindowView[], w: WindowView): WindowView[] {
+  const i = windows.findIndex((x) => x.id === w.id);
+  if (i < 0) return [...windows, w].sort((a, b) => a.number - b.number);
+  const next = [...windows];
+  next[i] = w;
+  return next;
+}
+
+function mergeQueue<T extends { id: string; waiting: number; estimatedWaitMinutes: number }>(
+  sections: readonly T[],
+  p: QueuePayload,
+): T[] {
+  const byId = new Map(p.sections.map((s) => [s.id, s]));
+  return sections.map((s) => {
+    const u = byId.get(s.id);
+    return u ? { ...s, waiting: u.waiting, estimatedWaitMinutes: u.estimatedWaitMinutes } : s;
+  });
+}
+
+export interface DisplayEvents {
+  call: CallPayload;
+  queue: QueuePayload;
+  window: WindowPayload;
+}
+
+export const displayReducers: Reducers<DisplaySnapshot, DisplayEvents> = {
+  call: (s, p) => ({
+    ...s,
+    seq: p.seq,
+    recentCalls: mergeCalls(s.recentCalls, stripSeq(p)),
+    windows: s.windows.map((w) => windowCalled(w, p)),
+  }),
+  queue: (s, p) => ({ ...s, seq: p.seq, sections: mergeQueue(s.sections, p) }),
+  window: (s, p) => ({ ...s, seq: p.seq, windows: upsertWindow(s.windows, p.window) }),
+};
+
+export interface PadEvents {
+  call: CallPayload;
+  serving: PadTicketPayload;
+  finished: PadTicketPayload;
+  window: WindowPayload;
+  rated: { seq: number; ticketId: string };
+}
+
+export const padReducers: Reducers<PadSnapshot, PadEvents> = {
+  call: (s, p) => {
+    const next: PadSnapshot = {
+      ...s,
+      seq: p.seq,
+      current: { id: p.ticket.id, number: p.ticket.number, sectionId: p.ticket.sectionId, status: 'called' },
+    };
+    // Calling the next citizen ends the wait for the previous one's rating (the server does the same).
+    delete next.awaitingRating;
+    return next;
+  },
+  serving: (s, p) => ({
+    ...s,
+    seq: p.seq,
+    current: { ...p.ticket, status: 'serving' },
+    ...(p.clerk ? { clerk: p.clerk } : {}),
+  }),
+  finished: (s, p) => {
+    const next: PadSnapshot = { ...s, seq: p.seq, awaitingRating: p.ticket };
+    if (p.clerk) next.clerk = p.clerk;
+    if (s.current?.id === p.ticket.id) delete next.current;
+    return next;
+  },
+  window: (s, p) => {
+    const next: PadSnapshot = { ...s, seq: p.seq, window: p.window };
+    if (p.window.clerk) next.clerk = p.window.clerk;
+    else delete next.clerk;
+    return next;
+  },
+  rated: (s, p) => {
+    const next: PadSnapshot = { ...s, seq: p.seq };
+    if (s.awaitingRating?.id === p.ticketId) delete next.awaitingRating;
+    return next;
+  },
+};
+
+export interface StaffEvents {
+  update: StaffSnapshot;
+}
+
+export const staffReducers: Reducers<StaffSnapshot, StaffEvents> = {
+  update: (_s, p) => p,
+};
+
+export interface ManagerEvents {
+  queue: QueuePayload;
+  update: ManagerSnapshot;
+}
+
+export const managerReducers: Reducers<ManagerSnapshot, ManagerEvents> = {
+  queue: (s, p) => ({ ...s, seq: p.seq, sections: mergeQueue(s.sections, p) }),
+  update: (_s, p) => p,
+};
