@@ -287,9 +287,7 @@ function QueuePanel({ snap }: { snap: StaffSnapshot }) {
                   <td class="num">{i + 1}</td>
                   <td class="num c-qnum">{q.number}</td>
                   <td>{sectionName(q.sectionId)}</td>
-                  <td>
-                    <span class={`prio prio-${q.priority}`}>{t(`priority.${q.priority}`)}</span>
-                  </td>
+                  <td>{q.priority !== 'normal' && <span class={`prio prio-${q.priority}`}>{t(`priority.${q.priority}`)}</span>}</td>
                   <td class="num">{t('unit.minutes', { n: q.waitedMinutes })}</td>
                   <td>{q.nameMasked ? safeText(q.nameMasked) : t('common.none')}</td>
                 </tr>

@@ -15,10 +15,11 @@ export class CallTracker {
   /** Calls in a snapshot not shown before, newest first. The first snapshot only sets what was shown. */
   fromSnapshot(calls: readonly RecentCall[]): RecentCall[] {
     const fresh: RecentCall[] = [];
+    const shownUpTo = this.latestAt;
     for (const c of calls) {
       const k = callKey(c);
       if (this.seen.has(k)) continue;
-      if (this.primed && Date.parse(c.at) > this.latestAt) fresh.push(c);
+      if (this.primed && Date.parse(c.at) > shownUpTo) fresh.push(c);
       this.remember(c);
     }
     this.primed = true;

@@ -54,7 +54,11 @@ function Display() {
       </header>
       <main class="d-main">
         <section class="d-left">
-          <NowCalling call={newest} flashing={newest ? flashing === callKey(newest) : false} />
+          <NowCalling
+            call={newest}
+            window={newest ? s?.windows.find((w) => w.id === newest.window.id) : undefined}
+            flashing={newest ? flashing === callKey(newest) : false}
+          />
           <RecentCalls calls={calls.slice(1, RECENT_SHOWN + 1)} />
         </section>
         <section class="d-right">
@@ -69,7 +73,7 @@ function Display() {
   );
 }
 
-function NowCalling({ call, flashing }: { call: RecentCall | undefined; flashing: boolean }) {
+function NowCalling({ call, window: w, flashing }: { call: RecentCall | undefined; window: WindowView | undefined; flashing: boolean }) {
   if (!call) {
     return (
       <div class="d-now is-empty">
@@ -86,7 +90,8 @@ function NowCalling({ call, flashing }: { call: RecentCall | undefined; flashing
       </div>
       <div class="d-now-number num">{call.ticket.number}</div>
       <div class="d-now-window">{t('display.goTo', { n: call.window.number })}</div>
-      <div class="d-now-text">{currentLang() === 'zh' ? safeText(call.announcement.text) : safeText(call.window.name)}</div>
+      {/* The announcement is what the loudspeaker says (Chinese); English readers get the window's name. */}
+      <div class="d-now-text">{currentLang() === 'zh' ? safeText(call.announcement.text) : safeText(w ? name(w.name, w.nameEn) : call.window.name)}</div>
     </div>
   );
 }

@@ -40,7 +40,6 @@ export async function api<T>(path: string, opts: ApiOptions = {}): Promise<T> {
       headers,
       ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
       signal: ctrl.signal,
-      cache: 'no-store',
     });
   } catch (e) {
     clearTimeout(timer);

@@ -10,7 +10,6 @@ export function Clock({ seconds = true, className = '' }: { seconds?: boolean; c
   const p = clockParts(new Date(now));
   const date = t('date.full', {
     y: p.y,
-    m: p.mo,
     d: p.d,
     w: tList('date.weekdays')[p.wd] ?? '',
     mon: tList('date.months')[p.mo - 1] ?? '',

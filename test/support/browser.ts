@@ -23,10 +23,13 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+/** A tab whose uncaught exceptions are collected in `errors`. */
+export type TestPage = Page & { errors: string[] };
+
 export interface Browser {
   context: BrowserContext;
-  /** A new tab with its own viewport; uncaught page exceptions are collected in `errors`. */
-  page(viewport: { width: number; height: number }): Promise<Page & { errors: string[] }>;
+  /** A new tab with its own viewport. */
+  page(viewport: { width: number; height: number }): Promise<TestPage>;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,7 @@ export async function launchBrowser(): Promise<Browser> {
   return {
     context,
     async page(viewport) {
-      const p = (await context.newPage()) as Page & { errors: string[] };
+      const p = (await context.newPage()) as TestPage;
       p.errors = [];
       // Only exceptions: console errors include expected network noise while a test stops the server.
       p.on('pageerror', (e) => p.errors.push(String(e)));

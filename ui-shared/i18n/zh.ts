@@ -10,7 +10,7 @@ export const zh = {
   'conn.refused': '连接被拒绝：{message}',
   'conn.closed': '连接已关闭',
   'conn.live': '实时',
-  'date.full': '{y}年{m}月{d}日 {w}',
+  'date.full': '{y}年{mon}{d}日 {w}',
   'date.weekdays': '星期日,星期一,星期二,星期三,星期四,星期五,星期六',
   'date.months': '1月,2月,3月,4月,5月,6月,7月,8月,9月,10月,11月,12月',
   'unit.minutes': '{n} 分钟',
