@@ -160,6 +160,8 @@ export interface Ticket {
   /** Windows that served it before a transfer, oldest first. */
   transfers: { at: number; fromSectionId: string; fromWindowId?: string; to: TransferTarget }[];
   rated?: boolean;
+  /** The clerk who finished it (kept with `windowId` after done, for the rating). */
+  clerkId?: string;
 }
 
 export type WindowStatus = 'closed' | 'open' | 'paused';
@@ -314,6 +316,8 @@ export type EventBody =
       outOfOrder?: { reason: string };
       /** The ticket that was `serving` at the window and was finished first (API: call-next). */
       finishedFirst?: string;
+      /** Call-next only: the window's interleave counter and WRR credits after this pick. */
+      counters?: { normalsSincePriority: number; credits: Record<string, number> };
     }
   | { type: 'TicketStarted'; ticketId: string; windowId: string }
   | { type: 'TicketFinished'; ticketId: string; windowId: string; serviceMs: number }
@@ -364,7 +368,9 @@ export type DomainErrorCode =
   | 'BOOKING_RANGE'
   | 'NOT_RATABLE'
   | 'ALREADY_RATED'
-  | 'REASONS_REQUIRED';
+  | 'REASONS_REQUIRED'
+  /** A command whose shape the edge should have refused (missing or mistyped fields). */
+  | 'BAD_COMMAND';
 
 export interface DomainError {
   code: DomainErrorCode;
