@@ -4,7 +4,7 @@
 
 import '../ui-shared/base.css';
 import './console.css';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StaffSnapshot, TicketView } from '../server/realtime/contract.js';
 import { api, asApiError, type ApiError } from '../ui-shared/api.js';
 import { ConnectionBanner, LangToggle, LiveDot, WindowStatusBadge } from '../ui-shared/components.js';
@@ -99,20 +99,26 @@ function Desk({ session, windowId, onSignOut }: { session: Session; windowId: st
     else void run(id);
   };
 
-  // Shortcuts: single keys, ignored while typing in a field or when a dialog is open.
+  // Shortcuts: single keys, ignored while typing in a field or when a dialog is open. The listener is
+  // registered once and reads the latest render through a ref, so a key pressed right after an action
+  // never meets a stale "busy" state.
+  const keys = useRef({ dialog, enabled, trigger });
+  keys.current = { dialog, enabled, trigger };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (dialog || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
+      const k = keys.current;
+      if (k.dialog || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
       const el = e.target as HTMLElement | null;
       if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable)) return;
-      const a = ACTIONS.find((x) => x.key === e.key.toUpperCase() && enabled.has(x.id)) ?? ACTIONS.find((x) => x.key === e.key.toUpperCase());
+      const key = e.key.toUpperCase();
+      const a = ACTIONS.find((x) => x.key === key && k.enabled.has(x.id)) ?? ACTIONS.find((x) => x.key === key);
       if (!a) return;
       e.preventDefault();
-      trigger(a.id);
+      k.trigger(a.id);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   const w = s?.window;
   return (

@@ -19,9 +19,13 @@ import { useCallFlash } from './flash.js';
 
 const RECENT_SHOWN = 8;
 
+// The voice hook: a voice module (or a hall's own script) installs its player with
+// `window.hallAnnouncer.setPlayer(...)`.
+(globalThis as { hallAnnouncer?: typeof hallAnnouncer }).hallAnnouncer = hallAnnouncer;
+
 function Display() {
   useLang();
-  const { flashing, onChange } = useCallFlash(
+  const { flashing, count, onChange } = useCallFlash(
     () => true,
     (c) => hallAnnouncer.enqueue(c.announcement),
   );
@@ -41,7 +45,7 @@ function Display() {
   const notices = (currentLang() === 'en' && noticesEn?.length ? noticesEn : s?.notices) ?? [];
 
   return (
-    <div class="display" data-connection={live.connection}>
+    <div class="display" data-connection={live.connection} data-flashes={count}>
       <header class="d-header">
         <div class="d-brand">
           <Emblem size={72} />

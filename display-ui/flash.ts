@@ -11,17 +11,21 @@ export const FLASH_MS = 8000;
 export interface CallFlash {
   /** Key of the call being highlighted, or null. */
   flashing: string | null;
+  /** Calls highlighted since the page opened (exposed on the page for checks). */
+  count: number;
   onChange: (change: StreamChange<DisplaySnapshot, DisplayEvents>, stream: Stream<DisplaySnapshot, DisplayEvents>) => void;
 }
 
 export function useCallFlash(accept: (c: RecentCall) => boolean, announce?: (c: RecentCall) => void): CallFlash {
   const tracker = useRef(new CallTracker());
   const [flashing, setFlashing] = useState<string | null>(null);
+  const [count, setCount] = useState(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const flash = (c: RecentCall) => {
     if (timer.current) clearTimeout(timer.current);
     setFlashing(callKey(c));
+    setCount((n) => n + 1);
     timer.current = setTimeout(() => setFlashing(null), FLASH_MS);
   };
 
@@ -41,5 +45,5 @@ export function useCallFlash(accept: (c: RecentCall) => boolean, announce?: (c: 
     }
   };
 
-  return { flashing, onChange };
+  return { flashing, count, onChange };
 }

@@ -16,7 +16,7 @@ const windowId = param('window');
 
 function WindowScreen() {
   useLang();
-  const { flashing, onChange } = useCallFlash((c) => c.window.id === windowId);
+  const { flashing, count, onChange } = useCallFlash((c) => c.window.id === windowId);
   const live = useStream(windowId ? openDisplayStream : null, windowId, onChange);
 
   if (!windowId) return <Message text={t('window.missingParam')} />;
@@ -27,7 +27,7 @@ function WindowScreen() {
   const isNew = !!lastCall && flashing === callKey(lastCall);
 
   return (
-    <div class={`ws st-${w?.status ?? 'closed'}`} data-window={windowId}>
+    <div class={`ws st-${w?.status ?? 'closed'}`} data-window={windowId} data-connection={live.connection} data-flashes={count}>
       <header class="ws-head">
         <div class="ws-no">
           <span class="num">{w ? t('window.label', { n: w.number }) : '\u00a0'}</span>

@@ -32,6 +32,8 @@ function ManagerApp() {
         subtitle="manager.title"
         withWindow={false}
         notice={notice}
+        // Both fields are filled before sending, so a malformed sign-in here is a clerk account without a window.
+        explain={(e) => (e.code === 'VALIDATION_FAILED' ? t('manager.notManager') : null)}
         onSignedIn={(s) => {
           saveSession(SESSION_KEY, s);
           setNotice(null);

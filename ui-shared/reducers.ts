@@ -19,9 +19,12 @@ export type RecentCall = Omit<CallPayload, 'seq'>;
 /** How many calls a screen keeps: the display lists fewer, but dedupe needs some history. */
 export const RECENT_CALLS_KEPT = 30;
 
-/** A call is one ticket called at one time: a recall of the same ticket is a new call. */
-export function callKey(c: { ticket: { id: string }; at: string }): string {
-  return `${c.ticket.id}@${c.at}`;
+/**
+ * A call is one ticket called at one time; a recall of the same ticket is a new call. Times on the wire have
+ * whole seconds, so the recall flag keeps a recall within the second of its call apart from it.
+ */
+export function callKey(c: { ticket: { id: string }; at: string; recall: boolean }): string {
+  return `${c.ticket.id}@${c.at}${c.recall ? '#recall' : ''}`;
 }
 
 /** Newest first, one entry per call, at most `RECENT_CALLS_KEPT`. */

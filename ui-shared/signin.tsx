@@ -15,6 +15,8 @@ export function SignIn(props: {
   subtitle: MessageKey;
   withWindow: boolean;
   notice?: string | null;
+  /** A page's own reading of a refusal (null: the generic text for its code). */
+  explain?: (e: ApiError) => string | null;
   onSignedIn: (s: Session) => void;
 }) {
   const [username, setUsername] = useState('');
@@ -115,7 +117,7 @@ export function SignIn(props: {
         )}
         {error && (
           <p class="form-error" role="alert" data-code={error.code}>
-            {error.code === 'UNAUTHORIZED' ? t('signin.badCredentials') : errText(error.code, error.message)}
+            {props.explain?.(error) ?? (error.code === 'UNAUTHORIZED' ? t('signin.badCredentials') : errText(error.code, error.message))}
             <span class="code">{t('common.errorCode', { code: error.code })}</span>
           </p>
         )}

@@ -151,9 +151,10 @@ describe('call dedupe for flashes and announcements (display-ui/calls.ts)', () =
     expect(t.fromSnapshot([c3, c2, c1]).map((c) => c.ticket.id)).to.deep.equal(['t3', 't2']);
   });
 
-  it('treats a recall of a shown ticket as a new call', () => {
+  it('treats a recall of a shown ticket as a new call, even within the same second', () => {
     const t = new CallTracker();
     t.fromSnapshot([c1]);
+    expect(t.fromEvent({ ...c1, recall: true })).to.equal(true);
     expect(t.fromEvent({ ...c1, at: '2026-11-23T09:05:00+08:00', recall: true })).to.equal(true);
   });
 
