@@ -2,8 +2,9 @@
 // in its own process in the same run and gets the same load, warm-up included. It prints figures and ratios
 // and writes them to bench/results.json; it asserts nothing about time.
 //
-//   1. call fan-out: N display clients (websocket) spread over client processes; latency per client from
-//      just before the call request was sent to the client's `call` handler, and to the last client
+//   1. call fan-out: N display clients (websocket) per server, spread over client processes; the two servers
+//      take turns call by call; latency per client from just before the call request was sent to the
+//      client's `call` handler, and to the last client
 //   2. durable ticket issues: 32 concurrent requests, ~1 s warm-up, ~5 s measured
 //   3. RSS of the server processes, idle and with the N clients connected
 //
@@ -16,7 +17,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClientCommand, ClientReport } from './clients.js';
+import type { ClientCommand, ClientReport, Group } from './clients.js';
 import { errorCode, freePort, JsonClient, memOf, openFilesLimit, sleep, startProcess, track, waitFor, type Mem, type ServerProcess } from './procs.js';
 import { monoMs, round, roundSummary, summarize, type Summary } from './stats.js';
 
@@ -112,21 +113,29 @@ class ClientPool {
     });
   }
 
-  async connect(url: string, total: number): Promise<{ connected: number; failed: number; errors: string[] }> {
-    const share = (i: number) => Math.floor(total / this.procs.length) + (i < total % this.procs.length ? 1 : 0);
+  /** Connects `perGroup` clients to each group's URL, split over the client processes. */
+  async connect(groups: Group[], perGroup: number): Promise<Map<string, { connected: number; failed: number; errors: string[] }>> {
+    const share = (i: number) => Math.floor(perGroup / this.procs.length) + (i < perGroup % this.procs.length ? 1 : 0);
     const timeoutMs = 10_000;
-    const ready = await this.all((i) => ({ type: 'connect', url, count: share(i), batch: settings.connectBatch, timeoutMs }), 'ready', 5 * 60_000);
-    return {
-      connected: ready.reduce((a, r) => a + r.connected, 0),
-      failed: ready.reduce((a, r) => a + r.failed, 0),
-      errors: ready.flatMap((r) => r.errors).slice(0, 5),
-    };
+    const ready = await this.all((i) => ({ type: 'connect', groups, count: share(i), batch: settings.connectBatch, timeoutMs }), 'ready', 5 * 60_000);
+    const out = new Map<string, { connected: number; failed: number; errors: string[] }>();
+    for (const g of groups) {
+      const parts = ready.map((r) => r.groups.find((x) => x.name === g.name) ?? { connected: 0, failed: 0, errors: [] });
+      out.set(g.name, {
+        connected: parts.reduce((a, r) => a + r.connected, 0),
+        failed: parts.reduce((a, r) => a + r.failed, 0),
+        errors: parts.flatMap((r) => r.errors).slice(0, 5),
+      });
+    }
+    return out;
   }
 
-  async disconnect(): Promise<number> {
+  async disconnect(): Promise<{ late: number; events: Map<string, number> }> {
     const done = await this.all(() => ({ type: 'disconnect' }), 'disconnected', 30_000);
     this.calls.clear();
-    return done.reduce((a, r) => a + r.late, 0);
+    const events = new Map<string, number>();
+    for (const r of done) for (const [g, n] of Object.entries(r.events)) events.set(g, (events.get(g) ?? 0) + n);
+    return { late: done.reduce((a, r) => a + r.late, 0), events };
   }
 
   /** Receipt times of one call from every process; missing clients are counted, never waited for forever. */
@@ -309,53 +318,68 @@ interface FanoutResult {
   httpMs: Summary;
   /** Client receipts that never came within the wait (sum over calls). */
   missed: number;
-  /** Receipts that came after their call had been reported. */
-  late: number;
+  /** Socket.IO events each client received per call (all kinds, the snapshot left out). */
+  eventsPerCall: number;
   memIdle: Mem;
   memWithClients: Mem;
-  connectSeconds: number;
 }
 
-async function fanout(t: Target, pool: ClientPool): Promise<FanoutResult> {
-  const memIdle = memOf(t.proc.pid);
+/**
+ * Both servers get their clients at once and take turns call by call (the first of each pair alternating),
+ * so whatever else runs on the machine weighs on both alike. Only one call is in flight at any time.
+ */
+async function fanout(targets: Target[], pool: ClientPool): Promise<{ results: Map<string, FanoutResult>; late: number; connectSeconds: number }> {
+  const memIdle = new Map(targets.map((t) => [t.name, memOf(t.proc.pid)]));
   const c0 = monoMs();
-  const conn = await pool.connect(t.displayUrl, settings.clients);
+  const conn = await pool.connect(
+    targets.map((t) => ({ name: t.name, url: t.displayUrl })),
+    settings.clients,
+  );
   const connectSeconds = (monoMs() - c0) / 1000;
-  log(`  ${t.name}: ${conn.connected} clients connected in ${connectSeconds.toFixed(1)} s${conn.failed ? `, ${conn.failed} failed (${conn.errors.join('; ')})` : ''}`);
-  if (conn.connected === 0) throw new Error(`${t.name}: no client could connect`);
+  for (const t of targets) {
+    const c = conn.get(t.name)!;
+    log(`  ${t.name}: ${c.connected} clients connected${c.failed ? `, ${c.failed} failed (${c.errors.join('; ')})` : ''}`);
+    if (c.connected === 0) throw new Error(`${t.name}: no client could connect`);
+  }
 
-  const perClient: number[] = [];
-  const last: number[] = [];
-  const http: number[] = [];
-  let missed = 0;
+  const acc = new Map(targets.map((t) => [t.name, { perClient: [] as number[], last: [] as number[], http: [] as number[], missed: 0 }]));
   const total = settings.warmupCalls + settings.calls;
   for (let i = 0; i < total; i++) {
-    const { key, httpMs, t0 } = await t.call(i);
-    const r = await pool.receipts(key, 10_000);
-    await t.afterCall();
-    if (i >= settings.warmupCalls) {
-      for (const at of r.times) perClient.push(at - t0);
-      if (r.times.length > 0) last.push(Math.max(...r.times) - t0);
-      http.push(httpMs);
-      missed += conn.connected - r.times.length;
+    const order = i % 2 === 0 ? targets : [...targets].reverse();
+    for (const t of order) {
+      const { key, httpMs, t0 } = await t.call(i);
+      const r = await pool.receipts(key, 10_000);
+      await t.afterCall();
+      if (i >= settings.warmupCalls) {
+        const a = acc.get(t.name)!;
+        for (const at of r.times) a.perClient.push(at - t0);
+        if (r.times.length > 0) a.last.push(Math.max(...r.times) - t0);
+        a.http.push(httpMs);
+        a.missed += conn.get(t.name)!.connected - r.times.length;
+      }
+      await sleep(settings.gapMs);
     }
-    await sleep(settings.gapMs);
   }
-  const memWithClients = memOf(t.proc.pid);
-  const late = await pool.disconnect();
-  return {
-    clients: conn.connected,
-    failedConnects: conn.failed,
-    calls: settings.calls,
-    perClientMs: roundSummary(summarize(perClient)),
-    lastClientMs: roundSummary(summarize(last)),
-    httpMs: roundSummary(summarize(http)),
-    missed,
-    late,
-    memIdle,
-    memWithClients,
-    connectSeconds: round(connectSeconds, 1),
-  };
+  const memWithClients = new Map(targets.map((t) => [t.name, memOf(t.proc.pid)]));
+  const { late, events } = await pool.disconnect();
+  const results = new Map<string, FanoutResult>();
+  for (const t of targets) {
+    const a = acc.get(t.name)!;
+    if (a.last.length === 0) throw new Error(`${t.name}: no call reached any client`);
+    results.set(t.name, {
+      clients: conn.get(t.name)!.connected,
+      failedConnects: conn.get(t.name)!.failed,
+      calls: settings.calls,
+      perClientMs: roundSummary(summarize(a.perClient)),
+      lastClientMs: roundSummary(summarize(a.last)),
+      httpMs: roundSummary(summarize(a.http)),
+      missed: a.missed,
+      eventsPerCall: round(((events.get(t.name) ?? 0) - conn.get(t.name)!.connected) / (conn.get(t.name)!.connected * total), 2),
+      memIdle: memIdle.get(t.name)!,
+      memWithClients: memWithClients.get(t.name)!,
+    });
+  }
+  return { results, late, connectSeconds: round(connectSeconds, 1) };
 }
 
 interface IssueResult {
@@ -444,6 +468,7 @@ interface Check {
 async function main(): Promise<void> {
   const facts = machine();
   log(`hall bench — ${facts.date}, node ${facts.node}, ${facts.cpus} cpus (${facts.cpuModel}), ${facts.memTotalMB} MB RAM, ulimit -n ${facts.openFilesSoft}, load ${facts.loadAvgAtStart}`);
+  if (facts.loadAvgAtStart > facts.cpus) log(`warning: the machine is busy (load ${facts.loadAvgAtStart} on ${facts.cpus} cpus); tails and ratios will be noisy`);
   // Each server process holds every client socket plus its own files; each client process a share of them.
   const needed = settings.clients + 200;
   const limit = openFilesLimit().soft;
@@ -479,8 +504,10 @@ async function main(): Promise<void> {
     pool = new ClientPool(settings.clientProcs);
 
     log('1. call fan-out');
-    const fanBare = await fanout(bare, pool);
-    const fanHall = await fanout(hall, pool);
+    const fan = await fanout([bare, hall], pool);
+    const fanBare = fan.results.get('bare')!;
+    const fanHall = fan.results.get('hall')!;
+    log(`  ${2 * settings.clients} connections made in ${fan.connectSeconds} s; ${settings.warmupCalls} + ${settings.calls} calls each, taking turns`);
 
     log('2. durable ticket issues');
     const issBare = await issues(bare);
@@ -533,7 +560,7 @@ async function main(): Promise<void> {
     const results = {
       machine: facts,
       settings: { ...settings, profiled: Boolean(profileDir) },
-      fanout: { hall: fanHall, bare: fanBare },
+      fanout: { hall: fanHall, bare: fanBare, connectSeconds: fan.connectSeconds, lateReceipts: fan.late },
       issues: { hall: issHall, bare: issBare },
       memAtEnd: { hall: memHallAfter, bare: memBareAfter },
       loadAvgAtEnd: round(loadavg()[0]!, 2),
@@ -545,7 +572,7 @@ async function main(): Promise<void> {
     log('');
     log(`call fan-out, ${fanHall.clients} clients, ${settings.calls} calls (per client | last client | HTTP):`);
     for (const [n, r] of [['hall', fanHall], ['bare', fanBare]] as const) {
-      log(`  ${n}: ${f(r.perClientMs)} | ${f(r.lastClientMs)} | p50 ${r.httpMs.p50} ms${r.missed ? ` | ${r.missed} receipts missed` : ''}`);
+      log(`  ${n}: ${f(r.perClientMs)} | ${f(r.lastClientMs)} | p50 ${r.httpMs.p50} ms; ${r.eventsPerCall} events per client per call${r.missed ? `; ${r.missed} receipts missed` : ''}`);
     }
     log(`ticket issues, ${settings.concurrency} concurrent, ${settings.measureSeconds} s:`);
     for (const [n, r] of [['hall', issHall], ['bare', issBare]] as const) {
