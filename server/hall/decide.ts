@@ -15,6 +15,7 @@ import {
   slotUse,
   slotsLeft,
 } from './queue.js';
+import { idSectionKey, ticketIndex } from './ticket-index.js';
 import type {
   Actor,
   Appointment,
@@ -256,36 +257,6 @@ function decideOn(s: HallState, cmd: Command, ctx: DecideContext, today: string)
 }
 
 // ---------------------------------------------------------------- tickets
-
-/** Per-ID and capacity counts, built once per tickets object (decide is called far more often than apply). */
-interface TicketIndex {
-  /** Walk-in tickets issued per section today (appointments are booked against slot capacity instead). */
-  walkIns: Map<string, number>;
-  /** Live tickets per idKey and section. */
-  liveByIdSection: Map<string, number>;
-  /** Tickets taken per idKey today. */
-  byIdDay: Map<string, number>;
-}
-
-const indexCache = new WeakMap<Record<string, Ticket>, TicketIndex>();
-const idSectionKey = (idKey: string, sectionId: string) => `${idKey}\u0000${sectionId}`;
-const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-
-function ticketIndex(tickets: Record<string, Ticket>): TicketIndex {
-  const cached = indexCache.get(tickets);
-  if (cached) return cached;
-  const ix: TicketIndex = { walkIns: new Map(), liveByIdSection: new Map(), byIdDay: new Map() };
-  for (const t of Object.values(tickets)) {
-    // A transfer moves the ticket, not the capacity it used: count it where it was issued.
-    if (!t.appointmentCode) bump(ix.walkIns, t.transfers[0]?.fromSectionId ?? t.sectionId);
-    if (t.idKey) {
-      bump(ix.byIdDay, t.idKey);
-      if (isLive(t)) bump(ix.liveByIdSection, idSectionKey(t.idKey, t.sectionId));
-    }
-  }
-  indexCache.set(tickets, ix);
-  return ix;
-}
 
 export function formatNumber(prefix: string, seq: number): string {
   return `${prefix}${String(seq).padStart(3, '0')}`;
