@@ -312,6 +312,8 @@ interface FanoutResult {
   calls: number;
   /** Per client and call: receipt − just before the request. */
   perClientMs: Summary;
+  /** Per call: the first of all clients, i.e. mostly the server's own time before it emits. */
+  firstClientMs: Summary;
   /** Per call: the last of all clients. */
   lastClientMs: Summary;
   /** The HTTP round trip of the call request itself. */
@@ -342,7 +344,7 @@ async function fanout(targets: Target[], pool: ClientPool): Promise<{ results: M
     if (c.connected === 0) throw new Error(`${t.name}: no client could connect`);
   }
 
-  const acc = new Map(targets.map((t) => [t.name, { perClient: [] as number[], last: [] as number[], http: [] as number[], missed: 0 }]));
+  const acc = new Map(targets.map((t) => [t.name, { perClient: [] as number[], first: [] as number[], last: [] as number[], http: [] as number[], missed: 0 }]));
   const total = settings.warmupCalls + settings.calls;
   for (let i = 0; i < total; i++) {
     const order = i % 2 === 0 ? targets : [...targets].reverse();
@@ -353,7 +355,10 @@ async function fanout(targets: Target[], pool: ClientPool): Promise<{ results: M
       if (i >= settings.warmupCalls) {
         const a = acc.get(t.name)!;
         for (const at of r.times) a.perClient.push(at - t0);
-        if (r.times.length > 0) a.last.push(Math.max(...r.times) - t0);
+        if (r.times.length > 0) {
+          a.first.push(Math.min(...r.times) - t0);
+          a.last.push(Math.max(...r.times) - t0);
+        }
         a.http.push(httpMs);
         a.missed += conn.get(t.name)!.connected - r.times.length;
       }
@@ -371,6 +376,7 @@ async function fanout(targets: Target[], pool: ClientPool): Promise<{ results: M
       failedConnects: conn.get(t.name)!.failed,
       calls: settings.calls,
       perClientMs: roundSummary(summarize(a.perClient)),
+      firstClientMs: roundSummary(summarize(a.first)),
       lastClientMs: roundSummary(summarize(a.last)),
       httpMs: roundSummary(summarize(a.http)),
       missed: a.missed,
@@ -570,9 +576,10 @@ async function main(): Promise<void> {
 
     const f = (s: Summary) => `p50 ${s.p50} / p99 ${s.p99} / max ${s.max} ms`;
     log('');
-    log(`call fan-out, ${fanHall.clients} clients, ${settings.calls} calls (per client | last client | HTTP):`);
+    log(`call fan-out, ${fanHall.clients} clients, ${settings.calls} calls:`);
     for (const [n, r] of [['hall', fanHall], ['bare', fanBare]] as const) {
-      log(`  ${n}: ${f(r.perClientMs)} | ${f(r.lastClientMs)} | p50 ${r.httpMs.p50} ms; ${r.eventsPerCall} events per client per call${r.missed ? `; ${r.missed} receipts missed` : ''}`);
+      log(`  ${n}: per client ${f(r.perClientMs)}; last client ${f(r.lastClientMs)}`);
+      log(`        first client p50 ${r.firstClientMs.p50} / p99 ${r.firstClientMs.p99} ms; HTTP p50 ${r.httpMs.p50} / p99 ${r.httpMs.p99} ms; ${r.eventsPerCall} events per client per call${r.missed ? `; ${r.missed} receipts missed` : ''}`);
     }
     log(`ticket issues, ${settings.concurrency} concurrent, ${settings.measureSeconds} s:`);
     for (const [n, r] of [['hall', issHall], ['bare', issBare]] as const) {
