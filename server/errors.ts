@@ -1,0 +1,67 @@
+// One error type for the whole server. Its `code` is stable: the same string reaches HTTP answers,
+// socket acks and logs, so clients and tests can branch on it.
+
+import type { DomainError, DomainErrorCode } from './hall/types.js';
+
+export type ServerErrorCode =
+  | DomainErrorCode
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHORIZED'
+  | 'TOKEN_EXPIRED'
+  | 'NOT_FOUND'
+  | 'NO_CARD_READ'
+  | 'STORE_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL';
+
+export class HallError extends Error {
+  readonly code: ServerErrorCode;
+  readonly status: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ServerErrorCode, message: string, details?: Record<string, unknown>, status?: number) {
+    super(message);
+    this.name = 'HallError';
+    this.code = code;
+    this.status = status ?? statusFor(code);
+    if (details) this.details = details;
+  }
+
+  static fromDomain(e: DomainError): HallError {
+    return new HallError(e.code, e.message, e.details);
+  }
+
+  toBody(): { error: { code: string; message: string; details?: Record<string, unknown> } } {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+/** API.md: malformed 400, auth 401, role/window 403, unknown id 404, rule refusals 409. */
+export function statusFor(code: ServerErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+      return 400;
+    case 'UNAUTHORIZED':
+    case 'TOKEN_EXPIRED':
+      return 401;
+    case 'FORBIDDEN':
+    case 'WRONG_WINDOW':
+      return 403;
+    case 'NOT_FOUND':
+    case 'UNKNOWN_SECTION':
+    case 'UNKNOWN_SERVICE':
+    case 'UNKNOWN_WINDOW':
+    case 'UNKNOWN_TICKET':
+    case 'UNKNOWN_APPOINTMENT':
+    case 'QUEUE_EMPTY':
+      return 404;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'STORE_FAILED':
+      return 503;
+    case 'INTERNAL':
+      return 500;
+    default:
+      return 409;
+  }
+}

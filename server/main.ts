@@ -1,0 +1,208 @@
+// The composition root: the one place that reads the environment and config/, builds the store, the hall,
+// the servers, and wires them. Everything else receives what it needs.
+
+import { createServer, type Server as HttpServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, configDir as defaultConfigDir, type HallConfig } from '../config/schema.js';
+import { Accounts } from './auth/accounts.js';
+import { Hall } from './hall/hall.js';
+import { localDay } from './hall/index.js';
+import { createApp, PAGES } from './http/app.js';
+import { createLogger, type Logger } from './log.js';
+import { Realtime } from './realtime/streams.js';
+import { Views } from './views.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface StartOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  demo?: boolean;
+  configDir?: string;
+  uiDir?: string;
+  log?: Logger;
+  now?: () => number;
+  /** Where a fatal store error goes; the CLI exits, tests observe. */
+  onFatal?: (err: Error) => void;
+}
+
+export interface RunningHall {
+  url: string;
+  port: number;
+  hall: Hall;
+  config: HallConfig;
+  realtime: Realtime;
+  accounts: Accounts;
+  http: HttpServer;
+  /** The demo accounts, one line each, for the start banner (empty outside demo mode). */
+  demoLines: string[];
+  close(): Promise<void>;
+}
+
+/** A per-hall secret kept beside the data: it keys identity hashes and signs tokens. */
+async function loadSecret(dataDir: string, name: string): Promise<Buffer> {
+  const file = join(dataDir, name);
+  try {
+    const b = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+    if (b.length >= 32) return b;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const b = randomBytes(32);
+  await writeFile(file, b.toString('base64') + '\n', { mode: 0o600, flag: 'w' });
+  await chmod(file, 0o600);
+  return b;
+}
+
+async function ensureAccounts(accounts: Accounts, config: HallConfig, demo: boolean, dataDir: string, log: Logger): Promise<string[]> {
+  if (!demo) {
+    const removed = await accounts.removeDemoAccounts();
+    if (removed) log.info({ removed }, 'demo accounts removed outside demo mode');
+    if (!accounts.list().some((a) => a.role === 'admin')) {
+      const password = randomBytes(12).toString('base64url');
+      await accounts.add({ username: 'admin', password, role: 'admin', name: '管理员', staffNo: 'ADMIN' });
+      const file = join(dataDir, 'initial-admin-password');
+      await writeFile(file, password + '\n', { mode: 0o600 });
+      log.warn({ file }, 'created the admin account; its first password is in this file');
+    }
+    return [];
+  }
+  const lines: string[] = [];
+  if (!accounts.find('admin')) await accounts.add({ username: 'admin', password: 'admin123', role: 'admin', name: '演示管理员', staffNo: 'ADMIN', demo: true });
+  lines.push('manager  admin / admin123');
+  // API.md: staffN is the clerk of the N-th window that GET /windows lists.
+  const windows = config.setup.windows;
+  for (let i = 0; i < windows.length; i++) {
+    const username = `staff${i + 1}`;
+    const person = config.staff.find((s) => s.id === username);
+    if (!accounts.find(username)) {
+      await accounts.add({
+        username,
+        password: 'staff123',
+        role: 'clerk',
+        name: person?.name ?? `工作人员${i + 1}`,
+        staffNo: person?.staffNo ?? `S${String(i + 1).padStart(3, '0')}`,
+        demo: true,
+      });
+    }
+    lines.push(`clerk    ${username} / staff123  window ${windows[i]!.id} (${windows[i]!.number}号窗口)`);
+  }
+  return lines;
+}
+
+export async function startHall(opts: StartOptions): Promise<RunningHall> {
+  const log = opts.log ?? createLogger();
+  const demo = opts.demo ?? true;
+  const dataDir = resolve(opts.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const config = loadConfig(opts.configDir ?? defaultConfigDir);
+
+  const tokenSecret = await loadSecret(dataDir, 'token.key');
+  const idSecret = await loadSecret(dataDir, 'identity.key');
+  const accounts = await Accounts.open(join(dataDir, 'accounts.json'), tokenSecret, opts.now ? { now: opts.now } : {});
+  const demoLines = await ensureAccounts(accounts, config, demo, dataDir, log);
+
+  const hall = await Hall.open({
+    dataDir,
+    setup: config.setup,
+    log,
+    ...(opts.now ? { now: opts.now } : {}),
+    newCode: () => randomBytes(5).toString('hex').toUpperCase(),
+    onFatal: opts.onFatal ?? ((err) => {
+      log.fatal({ err: err.message }, 'exiting so the journal can be replayed cleanly');
+      process.exit(70);
+    }),
+  });
+
+  const views = new Views(config, () => hall.setup);
+  const startedAt = Date.now();
+  const app = createApp({ hall, views, accounts, config, log, demo, idSecret, uiDir: opts.uiDir ?? join(root, 'dist', 'ui'), startedAt });
+  const http = createServer(app);
+  const realtime = new Realtime(http, { hall, views, accounts, log });
+
+  // The business day turns at local midnight even when nobody acts: check every 30 s.
+  const openDay = async () => {
+    if (hall.state.day !== localDay(hall.now(), hall.setup.calendar)) {
+      await hall.execute({ type: 'OpenDay' }, { kind: 'system' }).catch((err: Error) => log.error({ err: err.message }, 'day opening failed'));
+    }
+  };
+  await openDay();
+  const dayTimer = setInterval(() => void openDay(), 30_000);
+  dayTimer.unref();
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((res, rej) => {
+    http.once('error', rej);
+    http.listen(opts.port ?? 8080, host, () => res());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  log.info({ url, demo, seq: hall.seq, replayMs: hall.replayed.ms }, 'hall server listening');
+
+  let closed = false;
+  return {
+    url,
+    port,
+    hall,
+    config,
+    realtime,
+    accounts,
+    http,
+    demoLines,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(dayTimer);
+      await realtime.close();
+      await new Promise<void>((r) => http.close(() => r()));
+      await hall.close();
+    },
+  };
+}
+
+/** `node dist/server/main.js` or `tsx server/main.ts`: the environment is read here and only here. */
+async function cli(): Promise<void> {
+  const env = process.env;
+  const demo = env.HALL_DEMO !== '0' && env.HALL_DEMO !== 'false';
+  const log = createLogger({ level: env.LOG_LEVEL ?? 'info' });
+  const running = await startHall({
+    dataDir: env.HALL_DATA_DIR ?? join(process.cwd(), 'data'),
+    port: env.PORT ? Number(env.PORT) : 8080,
+    host: env.HALL_HOST ?? '127.0.0.1',
+    demo,
+    log,
+    ...(env.HALL_CONFIG_DIR ? { configDir: resolve(env.HALL_CONFIG_DIR) } : {}),
+  });
+  const firstWindow = running.config.setup.windows[0]?.id ?? '';
+  const lines = [
+    '',
+    `  ${running.config.hall.name}${demo ? '（演示 / demo）' : ''}`,
+    '',
+    ...PAGES.map((p) => `  ${p.title.padEnd(28)} ${running.url}/${p.path}/${p.query.endsWith('=') ? p.query + firstWindow : p.query}`),
+    `  ${'API'.padEnd(28)} ${running.url}/api/v1/health`,
+    '',
+    ...(demo ? ['  Demo accounts:', ...running.demoLines.map((l) => `    ${l}`), ''] : []),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  cli().catch((err: Error & { code?: string }) => {
+    process.stderr.write(`hall server failed to start: ${err.code ? `[${err.code}] ` : ''}${err.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,294 @@
+// Socket.IO fan-out. Each stream (the hall display; each window's pad; each window's staff console; the
+// manager) numbers its own events consecutively. A client gets `snapshot` {seq, …} on connect and on
+// `resync`; every later event carries the next seq, so a client that sees a gap knows to resync.
+//
+// Events go out only after the hall published them, i.e. after they are durable.
+
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import { z } from 'zod';
+import type { Hall, Publication } from '../hall/hall.js';
+import type { Accounts, TokenClaims } from '../auth/accounts.js';
+import type { Views } from '../views.js';
+import type { HallState } from '../hall/types.js';
+import { HallError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Ack, CallPayload } from './contract.js';
+
+const RECENT_CALLS = 12;
+
+const rateSchema = z.strictObject({
+  ticketId: z.string().min(1).max(64),
+  level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+  reasons: z.array(z.string().min(1).max(100)).max(20).optional(),
+  comment: z.string().max(500).optional(),
+});
+const timeoutSchema = z.strictObject({ ticketId: z.string().min(1).max(64) });
+
+/** A numbered stream: one counter, and the last value sent per key so unchanged views are not re-sent. */
+class Stream {
+  seq = 0;
+  private readonly last = new Map<string, string>();
+
+  next(): number {
+    return ++this.seq;
+  }
+
+  changed(key: string, value: unknown): boolean {
+    const s = JSON.stringify(value);
+    if (this.last.get(key) === s) return false;
+    this.last.set(key, s);
+    return true;
+  }
+}
+
+export interface RealtimeOptions {
+  hall: Hall;
+  views: Views;
+  accounts: Accounts;
+  log: Logger;
+}
+
+export class Realtime {
+  readonly io: Server;
+  private readonly display = new Stream();
+  private readonly manager = new Stream();
+  private readonly pads = new Map<string, Stream>();
+  private readonly staffs = new Map<string, Stream>();
+  private recentCalls: Omit<CallPayload, 'seq'>[] = [];
+  private readonly nsp: { display: Namespace; pad: Namespace; staff: Namespace; manager: Namespace };
+
+  constructor(
+    http: HttpServer,
+    private readonly o: RealtimeOptions,
+  ) {
+    this.io = new Server(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, pingInterval: 10000, pingTimeout: 8000 });
+    this.nsp = {
+      display: this.io.of('/display'),
+      pad: this.io.of('/pad'),
+      staff: this.io.of('/staff'),
+      manager: this.io.of('/manager'),
+    };
+    for (const w of o.hall.setup.windows) {
+      this.pads.set(w.id, new Stream());
+      this.staffs.set(w.id, new Stream());
+    }
+    this.recentCalls = this.rebuildRecentCalls(o.hall.state);
+    // Prime the change detectors with what a fresh snapshot would show.
+    this.detectChanges(o.hall.state);
+    this.wire();
+    o.hall.subscribe((p) => this.publish(p));
+  }
+
+  private get views(): Views {
+    return this.o.views;
+  }
+
+  private rebuildRecentCalls(state: HallState): Omit<CallPayload, 'seq'>[] {
+    const called = Object.values(state.tickets)
+      .filter((t) => t.lastCalledAt !== undefined && t.windowId)
+      .sort((a, b) => (b.lastCalledAt ?? 0) - (a.lastCalledAt ?? 0))
+      .slice(0, RECENT_CALLS);
+    return called.map((t) => this.views.call(state, t.id, t.windowId!, t.calls > 1, t.lastCalledAt!));
+  }
+
+  private wire(): void {
+    const { display, pad, staff, manager } = this.nsp;
+
+    display.on('connection', (s) => {
+      const snap = () => s.emit('snapshot', this.views.display(this.o.hall.state, this.recentCalls, this.display.seq));
+      snap();
+      s.on('resync', snap);
+    });
+
+    pad.use((s, next) => {
+      const windowId = (s.handshake.auth as { windowId?: unknown } | undefined)?.windowId;
+      if (typeof windowId !== 'string' || !this.pads.has(windowId)) return next(connectError('UNKNOWN_WINDOW', '未知窗口 / unknown window'));
+      s.data.windowId = windowId;
+      next();
+    });
+    pad.on('connection', (s) => {
+      const windowId = s.data.windowId as string;
+      void s.join(windowId);
+      const snap = () => s.emit('snapshot', this.views.pad(this.o.hall.state, windowId, this.pads.get(windowId)!.seq));
+      snap();
+      s.on('resync', snap);
+      s.on('rate', (payload: unknown, ack?: unknown) => this.onRate(windowId, payload, ack, false));
+      s.on('rating-timeout', (payload: unknown, ack?: unknown) => this.onRate(windowId, payload, ack, true));
+    });
+
+    staff.use((s, next) => {
+      try {
+        const claims = this.o.accounts.verifyToken(tokenOf(s));
+        const asked = (s.handshake.auth as { windowId?: unknown } | undefined)?.windowId;
+        const windowId = claims.role === 'clerk' ? claims.win : typeof asked === 'string' ? asked : claims.win;
+        if (!windowId || !this.staffs.has(windowId)) return next(connectError('UNKNOWN_WINDOW', '未签入窗口 / no window'));
+        s.data.windowId = windowId;
+        s.data.claims = claims;
+        next();
+      } catch (err) {
+        next(asConnectError(err));
+      }
+    });
+    staff.on('connection', (s) => {
+      const windowId = s.data.windowId as string;
+      void s.join(windowId);
+      const snap = () => s.emit('snapshot', this.views.staff(this.o.hall.state, windowId, this.staffs.get(windowId)!.seq, this.o.hall.now()));
+      snap();
+      s.on('resync', snap);
+    });
+
+    manager.use((s, next) => {
+      try {
+        const claims: TokenClaims = this.o.accounts.verifyToken(tokenOf(s));
+        if (claims.role === 'clerk') return next(connectError('FORBIDDEN', '需要管理员权限 / manager role required'));
+        next();
+      } catch (err) {
+        next(asConnectError(err));
+      }
+    });
+    manager.on('connection', (s) => {
+      const snap = () => s.emit('snapshot', this.views.manager(this.o.hall.state, this.recentCalls, this.manager.seq, this.o.hall.now()));
+      snap();
+      s.on('resync', snap);
+    });
+  }
+
+  private onRate(windowId: string, payload: unknown, ack: unknown, timeout: boolean): void {
+    const reply = (a: Ack) => {
+      if (typeof ack === 'function') (ack as (a: Ack) => void)(a);
+    };
+    const parsed = timeout ? timeoutSchema.safeParse(payload) : rateSchema.safeParse(payload);
+    if (!parsed.success) {
+      reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ') } });
+      return;
+    }
+    const ticket = this.o.hall.state.tickets[parsed.data.ticketId];
+    if (ticket && ticket.windowId !== windowId) {
+      reply({ ok: false, error: { code: 'WRONG_WINDOW', message: '该号不在本窗口办理 / ticket not served at this window' } });
+      return;
+    }
+    const d = parsed.data as z.infer<typeof rateSchema>;
+    const command = timeout
+      ? ({ type: 'RatingTimeout', ticketId: d.ticketId } as const)
+      : {
+          type: 'Rate' as const,
+          ticketId: d.ticketId,
+          level: d.level,
+          ...(d.reasons ? { reasons: d.reasons } : {}),
+          ...(d.comment ? { comment: d.comment } : {}),
+        };
+    this.o.hall.execute(command, { kind: 'citizen' }).then(
+      () => reply({ ok: true }),
+      (err: unknown) => {
+        const e = err instanceof HallError ? err : new HallError('INTERNAL', 'internal error');
+        if (!(err instanceof HallError)) this.o.log.error({ err: (err as Error).message }, 'rate failed');
+        reply({ ok: false, error: { code: e.code, message: e.message } });
+      },
+    );
+  }
+
+  private publish(p: Publication): void {
+    const { state, events } = p;
+    const { display, pad, staff, manager } = this.nsp;
+    const padEvents = new Map<string, [string, Record<string, unknown>][]>();
+    const toPad = (windowId: string, name: string, body: Record<string, unknown>) => {
+      if (!padEvents.has(windowId)) padEvents.set(windowId, []);
+      padEvents.get(windowId)!.push([name, body]);
+    };
+
+    for (const e of events) {
+      switch (e.type) {
+        case 'DayOpened':
+          this.recentCalls = [];
+          break;
+        case 'TicketCalled': {
+          const call = this.views.call(state, e.ticketId, e.windowId, e.recall, e.at);
+          this.recentCalls = [call, ...this.recentCalls.filter((c) => c.ticket.id !== e.ticketId)].slice(0, RECENT_CALLS);
+          display.emit('call', { seq: this.display.next(), ...call });
+          toPad(e.windowId, 'call', { ...call });
+          break;
+        }
+        case 'TicketStarted':
+        case 'TicketFinished': {
+          const t = state.tickets[e.ticketId];
+          if (!t) break;
+          const body: Record<string, unknown> = { ticket: this.views.padTicket(state, t) };
+          const clerk = this.views.clerk(state, e.windowId);
+          if (clerk) body.clerk = clerk;
+          toPad(e.windowId, e.type === 'TicketStarted' ? 'serving' : 'finished', body);
+          break;
+        }
+        case 'RatingRecorded':
+          toPad(e.rating.windowId, 'rated', { ticketId: e.rating.ticketId, level: e.rating.level });
+          break;
+        default:
+          break;
+      }
+    }
+
+    const sections = this.views.sections(state).map((s) => ({ id: s.id, waiting: s.waiting, estimatedWaitMinutes: s.estimatedWaitMinutes }));
+    if (this.display.changed('queue', sections)) display.emit('queue', { seq: this.display.next(), sections });
+    for (const w of this.views.windows(state)) {
+      if (this.display.changed(`window:${w.id}`, w)) display.emit('window', { seq: this.display.next(), window: w });
+      const padStream = this.pads.get(w.id)!;
+      const windowChanged = padStream.changed('window', w);
+      const queued = padEvents.get(w.id) ?? [];
+      if (windowChanged) queued.unshift(['window', { window: w }]);
+      for (const [name, body] of queued) pad.to(w.id).emit(name, { seq: padStream.next(), ...body });
+    }
+
+    for (const [windowId, stream] of this.staffs) {
+      // Compute a console view only for windows with a console open; a later connect gets a snapshot.
+      if (!staff.adapter.rooms.get(windowId)?.size) continue;
+      const view = this.views.staff(state, windowId, 0, this.o.hall.now());
+      if (!view) continue;
+      const { seq: _ignored, ...rest } = view;
+      if (stream.changed('view', rest)) staff.to(windowId).emit('update', { ...view, seq: stream.next() });
+    }
+
+    if (this.manager.changed('queue', sections)) manager.emit('queue', { seq: this.manager.next(), sections });
+    if (manager.sockets.size > 0) {
+      manager.emit('update', { ...this.views.manager(state, this.recentCalls, 0, this.o.hall.now()), seq: this.manager.next() });
+    } else {
+      this.manager.next();
+    }
+  }
+
+  private detectChanges(state: HallState): void {
+    const sections = this.views.sections(state).map((s) => ({ id: s.id, waiting: s.waiting, estimatedWaitMinutes: s.estimatedWaitMinutes }));
+    this.display.changed('queue', sections);
+    this.manager.changed('queue', sections);
+    for (const w of this.views.windows(state)) {
+      this.display.changed(`window:${w.id}`, w);
+      this.pads.get(w.id)?.changed('window', w);
+    }
+  }
+
+  /** Kick every socket; used by tests to simulate a network blip and by shutdown. */
+  disconnectAll(): void {
+    this.io.disconnectSockets(true);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+  }
+}
+
+function tokenOf(s: Socket): string | undefined {
+  const auth = s.handshake.auth as { token?: unknown } | undefined;
+  if (typeof auth?.token === 'string') return auth.token;
+  const h = s.handshake.headers.authorization;
+  return typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7) : undefined;
+}
+
+function connectError(code: string, message: string): Error & { data: { code: string; message: string } } {
+  const err = new Error(message) as Error & { data: { code: string; message: string } };
+  err.data = { code, message };
+  return err;
+}
+
+function asConnectError(err: unknown): Error {
+  if (err instanceof HallError) return connectError(err.code, err.message);
+  return connectError('UNAUTHORIZED', 'unauthorized');
+}

@@ -1,0 +1,88 @@
+// Starts the real hall server for a test: a free port, a fresh temp data directory, demo mode, silent logs.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHall, type RunningHall } from '../../server/main.js';
+import { createLogger } from '../../server/log.js';
+
+export interface TestHall {
+  url: string;
+  dataDir: string;
+  running: RunningHall;
+  close(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+export async function tempDir(prefix = 'hall-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function startTestHall(opts: { dataDir?: string; now?: () => number; demo?: boolean; onFatal?: (e: Error) => void } = {}): Promise<TestHall> {
+  const dataDir = opts.dataDir ?? (await tempDir());
+  const running = await startHall({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    demo: opts.demo ?? true,
+    log: createLogger({ destination: null }),
+    ...(opts.now ? { now: opts.now } : {}),
+    onFatal: opts.onFatal ?? ((e) => { throw e; }),
+  });
+  return {
+    url: running.url,
+    dataDir,
+    running,
+    async close(c = {}) {
+      await running.close();
+      if (!c.keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+}
+
+/** JSON over HTTP as a client sends it; `raw` sends the body string as is (for malformed-input tests). */
+export async function api<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer<T>> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    ...(opts.raw !== undefined ? { body: opts.raw } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* keep text */
+  }
+  return { status: res.status, body: body as T };
+}
+
+export async function login(base: string, username: string, password: string, windowId?: string): Promise<string> {
+  const r = await api(base, 'POST', '/api/v1/auth/login', { body: { username, password, ...(windowId ? { windowId } : {}) } });
+  if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token as string;
+}
