@@ -250,7 +250,7 @@ async function startHallTarget(tmp: string, ticketsForCalls: number): Promise<Ta
   mkdirSync(dataDir);
   const port = await freePort();
   const args = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(root, 'server', 'main.ts')];
-  const env = { ...process.env, PORT: String(port), HALL_DATA_DIR: dataDir, HALL_DEMO: '1', LOG_LEVEL: 'silent', HALL_CONFIG_DIR: benchConfig(tmp) };
+  const env = { ...process.env, PORT: String(port), HALL_DATA_DIR: dataDir, HALL_DEMO: '1', LOG_LEVEL: 'silent', HALL_CONFIG_DIR: benchConfig(tmp), MALLOC_MMAP_THRESHOLD_: '131072' }; // as scripts/start.mjs
   const proc = startProcess('hall', args, env, root);
   const base = `http://127.0.0.1:${port}`;
   const http = new JsonClient(base, settings.concurrency);

@@ -13,7 +13,9 @@ await buildUi();
 const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
   cwd: root,
   stdio: 'inherit',
-  env: { HALL_DEMO: '1', ...process.env },
+  // scrypt's 16 MB blocks (password hashing) would otherwise stay in glibc's heap after use: let large
+  // blocks go back to the system. bench/run.ts starts the server with the same setting.
+  env: { HALL_DEMO: '1', MALLOC_MMAP_THRESHOLD_: '131072', ...process.env },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

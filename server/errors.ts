@@ -40,6 +40,7 @@ export class HallError extends Error {
 export function statusFor(code: ServerErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
+    case 'BAD_COMMAND':
       return 400;
     case 'UNAUTHORIZED':
     case 'TOKEN_EXPIRED':

@@ -6,7 +6,6 @@ import {
   estimateWaitMinutes,
   sectionQueue,
   toIso,
-  waitingCount,
   windowQueue,
 } from './hall/index.js';
 import type { HallSetup, HallState, Ticket, WindowConfig } from './hall/types.js';
@@ -54,17 +53,15 @@ export class Views {
     return { id, number: w?.number ?? 0, name: w?.name ?? id };
   }
 
-  /** Position in the section's call order; one sort per section per call, shared by all its tickets. */
-  aheadIndex(state: HallState, now: number): Map<string, number> {
-    const index = new Map<string, number>();
-    for (const s of this.setup.sections) {
-      sectionQueue(state, this.setup, s.id, now).forEach((t, i) => index.set(t.id, i));
-    }
-    return index;
+  /** Position in its section's call order (0 once called). */
+  ahead(state: HallState, t: Ticket, now: number): number {
+    if (!LIVE.has(t.status)) return 0;
+    const i = sectionQueue(state, this.setup, t.sectionId, now).findIndex((x) => x.id === t.id);
+    return Math.max(0, i);
   }
 
   ticket(state: HallState, t: Ticket, now: number, ahead?: number): TicketView {
-    const n = LIVE.has(t.status) ? (ahead ?? this.aheadIndex(state, now).get(t.id) ?? 0) : 0;
+    const n = LIVE.has(t.status) ? (ahead ?? this.ahead(state, t, now)) : 0;
     const v: TicketView = {
       id: t.id,
       number: t.number,
@@ -85,10 +82,18 @@ export class Views {
   }
 
   sections(state: HallState): SectionView[] {
+    // One pass over the day's tickets for every section's counts.
     const issued = new Map<string, number>();
-    for (const t of Object.values(state.tickets)) if (!t.appointmentCode) issued.set(t.sectionId, (issued.get(t.sectionId) ?? 0) + 1);
+    const waitingBy = new Map<string, number>();
+    for (const t of Object.values(state.tickets)) {
+      if (!t.appointmentCode) {
+        const home = t.transfers[0]?.fromSectionId ?? t.sectionId;
+        issued.set(home, (issued.get(home) ?? 0) + 1);
+      }
+      if (LIVE.has(t.status)) waitingBy.set(t.sectionId, (waitingBy.get(t.sectionId) ?? 0) + 1);
+    }
     return this.setup.sections.map((s) => {
-      const waiting = waitingCount(state, s.id);
+      const waiting = waitingBy.get(s.id) ?? 0;
       const v: SectionView = {
         id: s.id,
         prefix: s.prefix,
