@@ -59,10 +59,11 @@ describe('crash safety of the real server process', function () {
         }
       });
       await new Promise((r) => setTimeout(r, 1500));
+      const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       stop = true;
       await Promise.all(clients);
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       expect(acknowledged.size).to.be.greaterThan(100);
 
       child = await spawnHall(dataDir, port);
