@@ -2,29 +2,11 @@
 // open pages reconnect to it), HTTP shortcuts, and waiting for what a page shows.
 
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Locator } from 'playwright-core';
 import { createLogger } from '../../server/log.js';
 import { startHall, type RunningHall } from '../../server/main.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export interface Answer<T = any> {
-  status: number;
-  body: T;
-}
+import { type ApiAnswer, freePort, tempDir } from '../support/hall.js';
 
 export class RestartableHall {
   running: RunningHall | null = null;
@@ -35,7 +17,7 @@ export class RestartableHall {
   ) {}
 
   static async start(): Promise<RestartableHall> {
-    const h = new RestartableHall(await mkdtemp(join(tmpdir(), 'hall-browser-')), await freePort());
+    const h = new RestartableHall(await tempDir('hall-browser-'), await freePort());
     await h.up();
     return h;
   }
@@ -73,7 +55,7 @@ export class RestartableHall {
     await rm(this.dataDir, { recursive: true, force: true });
   }
 
-  async call<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<Answer<T>> {
+  async call<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<ApiAnswer<T>> {
     const res = await fetch(`${this.url}/api/v1${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
