@@ -1,39 +1,22 @@
 // The staff console and the manager dashboard in real Chromium against the real demo hall.
 
 import { expect } from 'chai';
-import { buildUi } from '../../scripts/build-ui.mjs';
-import { browserOrSkip, type Browser, type TestPage } from '../support/browser.js';
-import { ID_LIKE, madeUpIdNumber, RestartableHall, waitFor, waitText } from './helpers.js';
+import type { TestPage } from '../support/browser.js';
+import { browserHallSuite, ID_LIKE, madeUpIdNumber, waitFor, waitText } from './helpers.js';
 
 describe('staff console and manager dashboard (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser | undefined;
-  let hall: RestartableHall | undefined;
-  const pages: TestPage[] = [];
-
-  before(async function () {
-    browser = await browserOrSkip(this);
-    await buildUi();
-    hall = await RestartableHall.start();
-  });
-  after(async () => {
-    await browser?.close();
-    await hall?.close();
-  });
-  afterEach(async () => {
-    for (const p of pages.splice(0)) await p.close();
-  });
+  const suite = browserHallSuite();
 
   async function open(path: string): Promise<TestPage> {
-    const p = await browser!.page({ width: 1600, height: 900 });
-    pages.push(p);
-    await p.goto(`${hall!.url}${path}`);
+    const p = await suite.page({ width: 1600, height: 900 });
+    await p.goto(`${suite.hall.url}${path}`);
     return p;
   }
 
   /** Signs staffN in through the form, to the N-th window. */
   async function signIn(n: number): Promise<{ page: TestPage; windowId: string }> {
-    const windows = await hall!.ok<{ id: string }[]>('GET', '/windows');
+    const windows = await suite.hall.ok<{ id: string }[]>('GET', '/windows');
     const windowId = windows[n - 1]!.id;
     const p = await open('/console/');
     await p.getByLabel('用户名').fill(`staff${n}`);
@@ -62,8 +45,8 @@ describe('staff console and manager dashboard (browser)', function () {
   it('drives the window from the keyboard and shows refusals inline with their code', async () => {
     const { page: p, windowId } = await signIn(3);
     expect(await p.locator('.c-window').innerText()).to.contain('3 号窗口').and.contain('服务中');
-    const first = await hall!.ticket('company');
-    const second = await hall!.ticket('company');
+    const first = await suite.hall.ticket('company');
+    const second = await suite.hall.ticket('company');
     await waitText(p.locator('.c-count'), '共 2 人');
     expect(await p.locator('.c-table tbody tr').first().innerText()).to.contain(first.number);
 
@@ -101,19 +84,19 @@ describe('staff console and manager dashboard (browser)', function () {
     await p.keyboard.press('n');
     await waitText(p.locator('.c-current-number'), second.number);
     expect(p.errors).to.deep.equal([]);
-    const done = (await hall!.ok('GET', `/tickets/${first.id}`)).ticket;
+    const done = (await suite.hall.ok('GET', `/tickets/${first.id}`)).ticket;
     expect(done.status).to.equal('done');
     expect(done.window.id).to.equal(windowId);
   });
 
   it('transfers the current ticket to another section and pauses with a reason, then resumes', async () => {
     const { page: p, windowId } = await signIn(2);
-    await hall!.ticket('delegated');
+    await suite.hall.ticket('delegated');
     await p.locator('.c-table tbody tr').first().waitFor();
     await p.getByRole('button', { name: /呼叫下一位/ }).click();
     const number = await waitText(p.locator('.c-current-number'), /^[A-Z]\d{3,}$/);
     await waitText(result(p), `呼叫下一位：${number}`);
-    const t = Object.values(hall!.hall.hall.state.tickets).find((x) => x.number === number)!;
+    const t = Object.values(suite.hall.hall.hall.state.tickets).find((x) => x.number === number)!;
     await p.keyboard.press('t');
     const dialog = p.getByRole('dialog');
     await dialog.waitFor();
@@ -121,7 +104,7 @@ describe('staff console and manager dashboard (browser)', function () {
     await dialog.locator('select').selectOption('tax');
     await dialog.getByRole('button', { name: '确认转移' }).click();
     await waitText(result(p), `转移：${t.number}`);
-    expect((await hall!.ok('GET', `/tickets/${t.id}`)).ticket.status).to.equal('transferred');
+    expect((await suite.hall.ok('GET', `/tickets/${t.id}`)).ticket.status).to.equal('transferred');
 
     await p.keyboard.press('p');
     await dialog.waitFor();
@@ -130,7 +113,7 @@ describe('staff console and manager dashboard (browser)', function () {
     await waitText(result(p), '暂停：成功');
     await waitText(p.locator('.c-window .status-badge'), '暂停服务');
     expect(await p.locator('.c-pause-reason').innerText()).to.equal('会议或培训');
-    const w = (await hall!.ok<{ id: string; status: string; pauseReason?: string }[]>('GET', '/windows')).find((x) => x.id === windowId)!;
+    const w = (await suite.hall.ok<{ id: string; status: string; pauseReason?: string }[]>('GET', '/windows')).find((x) => x.id === windowId)!;
     expect(w).to.include({ status: 'paused', pauseReason: '会议或培训' });
     expect(await p.locator('.c-action[data-action="callNext"]').isDisabled()).to.equal(true);
     await p.keyboard.press('p');
@@ -139,7 +122,7 @@ describe('staff console and manager dashboard (browser)', function () {
 
   it('shows applicants by masked name only, never an ID number', async () => {
     const { page: p } = await signIn(4);
-    await hall!.ok('POST', '/tickets', { sectionId: 'property', idNumber: madeUpIdNumber(7), name: '欧阳小明' });
+    await suite.hall.ok('POST', '/tickets', { sectionId: 'property', idNumber: madeUpIdNumber(7), name: '欧阳小明' });
     await p.getByText('欧**明').waitFor();
     const text = await p.locator('body').innerText();
     expect(text).to.not.contain('欧阳小明');
@@ -159,7 +142,7 @@ describe('staff console and manager dashboard (browser)', function () {
     const { page: p, windowId } = await signIn(6);
     await p.getByRole('button', { name: '退出登录' }).click();
     await p.locator('.signin').waitFor();
-    await waitFor(async () => (await hall!.ok<{ id: string; status: string }[]>('GET', '/windows')).find((w) => w.id === windowId)!.status === 'closed', 'the window to close');
+    await waitFor(async () => (await suite.hall.ok<{ id: string; status: string }[]>('GET', '/windows')).find((w) => w.id === windowId)!.status === 'closed', 'the window to close');
   });
 
   it('shows the manager live figures per section and window, and refuses a clerk account', async () => {
@@ -170,11 +153,11 @@ describe('staff console and manager dashboard (browser)', function () {
     await m.locator('.m-kpis').waitFor();
     const issued = Number(await m.locator('[data-kpi="issued"] .m-kpi-value').innerText());
     const waiting = Number(await m.locator('.m-table tr[data-section="construction"] td').nth(1).innerText());
-    await hall!.ticket('construction');
+    await suite.hall.ticket('construction');
     await waitText(m.locator('[data-kpi="issued"] .m-kpi-value'), String(issued + 1));
     await waitText(m.locator('.m-table tr[data-section="construction"] td').nth(1), String(waiting + 1));
-    const staff = await hall!.clerk(8);
-    await hall!.ok('POST', `/windows/${staff.windowId}/pause`, { reason: '系统故障' }, staff.token);
+    const staff = await suite.hall.clerk(8);
+    await suite.hall.ok('POST', `/windows/${staff.windowId}/pause`, { reason: '系统故障' }, staff.token);
     await waitText(m.locator(`.m-window[data-window="${staff.windowId}"] .status-badge`), '暂停服务');
     expect(await m.locator(`.m-window[data-window="${staff.windowId}"] .m-window-reason`).innerText()).to.equal('系统故障');
 

@@ -1,11 +1,13 @@
 // Shared by the browser suites: a real demo hall that can be stopped and restarted on the same port (so
-// open pages reconnect to it), HTTP shortcuts, and waiting for what a page shows.
+// open pages reconnect to it), the hooks that set a suite up, HTTP shortcuts, and waiting for what a page shows.
 
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import type { Locator } from 'playwright-core';
+import { buildUi } from '../../scripts/build-ui.mjs';
 import { createLogger } from '../../server/log.js';
 import { startHall, type RunningHall } from '../../server/main.js';
+import { browserOrSkip, type Browser, type TestPage } from '../support/browser.js';
 import { type ApiAnswer, freePort, tempDir } from '../support/hall.js';
 
 export class RestartableHall {
@@ -82,6 +84,49 @@ export class RestartableHall {
   async ticket(sectionId: string): Promise<{ id: string; number: string }> {
     return (await this.ok<{ ticket: { id: string; number: string } }>('POST', '/tickets', { sectionId })).ticket;
   }
+}
+
+export interface BrowserHallSuite {
+  /** The suite's hall; there is none before the suite's `before` hook has run. */
+  readonly hall: RestartableHall;
+  /** A new tab, closed after the current test. */
+  page(viewport: { width: number; height: number }): Promise<TestPage>;
+}
+
+/**
+ * Registers, in the calling `describe`, the hooks every page suite needs: Chromium (or a skip), a fresh UI
+ * build and a restartable demo hall before the tests, their teardown after, and each test's tabs closed.
+ */
+export function browserHallSuite(): BrowserHallSuite {
+  let browser: Browser | undefined;
+  let hall: RestartableHall | undefined;
+  const pages: TestPage[] = [];
+
+  before(async function () {
+    browser = await browserOrSkip(this);
+    await buildUi();
+    hall = await RestartableHall.start();
+  });
+  after(async () => {
+    await browser?.close();
+    await hall?.close();
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close();
+  });
+
+  return {
+    get hall() {
+      if (!hall) throw new Error('the suite has not started its hall');
+      return hall;
+    },
+    async page(viewport) {
+      if (!browser) throw new Error('the suite has not started its browser');
+      const p = await browser.page(viewport);
+      pages.push(p);
+      return p;
+    },
+  };
 }
 
 /** Waits until the element's trimmed text equals (or, for a RegExp, matches) the expectation. */

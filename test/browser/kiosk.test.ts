@@ -2,39 +2,22 @@
 // demand (ID limits, capacity, closed sections) are answered by intercepting POST /tickets in the browser.
 
 import { expect } from 'chai';
-import { buildUi } from '../../scripts/build-ui.mjs';
-import { browserOrSkip, type Browser, type TestPage } from '../support/browser.js';
-import { ID_LIKE, RestartableHall, waitText } from './helpers.js';
+import type { TestPage } from '../support/browser.js';
+import { browserHallSuite, ID_LIKE, waitText } from './helpers.js';
 
 describe('ticket kiosk (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser | undefined;
-  let hall: RestartableHall | undefined;
-  const pages: TestPage[] = [];
-
-  before(async function () {
-    browser = await browserOrSkip(this);
-    await buildUi();
-    hall = await RestartableHall.start();
-  });
-  after(async () => {
-    await browser?.close();
-    await hall?.close();
-  });
-  afterEach(async () => {
-    for (const p of pages.splice(0)) await p.close();
-  });
+  const suite = browserHallSuite();
 
   async function kiosk(size: 'portrait' | 'landscape' = 'portrait', query = '?kiosk=kiosk-1'): Promise<TestPage> {
-    const p = await browser!.page(size === 'portrait' ? { width: 1080, height: 1920 } : { width: 1920, height: 1080 });
-    pages.push(p);
-    await p.goto(`${hall!.url}/kiosk/${query}`);
+    const p = await suite.page(size === 'portrait' ? { width: 1080, height: 1920 } : { width: 1920, height: 1080 });
+    await p.goto(`${suite.hall.url}/kiosk/${query}`);
     await p.locator('.k-tile').first().waitFor();
     return p;
   }
 
   it('takes a number for a chosen service in landscape and shows number, people ahead, wait and the not-printed note', async () => {
-    const ahead = await hall!.ticket('tax');
+    const ahead = await suite.hall.ticket('tax');
     const p = await kiosk('landscape');
     await p.getByRole('button', { name: /税务/ }).click();
     const first = p.locator('.k-service').first();
@@ -56,7 +39,7 @@ describe('ticket kiosk (browser)', function () {
     const p = await kiosk();
     const tile = p.locator('.k-tile[data-section="company"]');
     const before = Number((await tile.locator('.k-tile-facts b').first().innerText()).replace(/\D/g, ''));
-    await hall!.ticket('company');
+    await suite.hall.ticket('company');
     await waitText(tile.locator('.k-tile-facts b').first(), `${before + 1} 人`);
     expect(await p.locator('.k-tile[data-section="property"] .k-id-mark').innerText()).to.equal('需刷身份证');
     expect(await p.locator('.k-tile[data-section="company"] .k-id-mark').count()).to.equal(0);
@@ -136,19 +119,18 @@ describe('ticket kiosk (browser)', function () {
 
   it('shows 暂停取号 while the server is unreachable and resumes by itself when it is back', async () => {
     const p = await kiosk();
-    await hall!.down();
+    await suite.hall.down();
     await p.locator('.k-paused').waitFor({ timeout: 15_000 });
     expect(await p.locator('.k-paused-title').innerText()).to.equal('暂停取号');
-    await hall!.up();
+    await suite.hall.up();
     await p.locator('.k-tile').first().waitFor({ timeout: 20_000 });
     expect(await p.locator('.kiosk').getAttribute('data-screen')).to.equal('home');
   });
 
   it('goes back to the start, in Chinese, after a citizen walks away', async () => {
-    const p = await browser!.page({ width: 1080, height: 1920 });
-    pages.push(p);
+    const p = await suite.page({ width: 1080, height: 1920 });
     await p.clock.install();
-    await p.goto(`${hall!.url}/kiosk/?kiosk=kiosk-1`);
+    await p.goto(`${suite.hall.url}/kiosk/?kiosk=kiosk-1`);
     await p.locator('.k-tile').first().waitFor();
     await p.getByRole('button', { name: 'English' }).click();
     await p.getByRole('button', { name: /Business/ }).click();
