@@ -4,6 +4,7 @@
 
 import '../ui-shared/base.css';
 import './console.css';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StaffSnapshot, TicketView } from '../server/realtime/contract.js';
 import { api, asApiError, type ApiError } from '../ui-shared/api.js';
@@ -335,6 +336,44 @@ function DialogError({ error }: { error: Result | null }) {
   );
 }
 
+/** What both dialogs share: Escape cancels, the form sends only when `ready`, the refusal and the two buttons close it. */
+function DialogFrame(props: {
+  title: string;
+  submitLabel: MessageKey;
+  ready: boolean;
+  busy: boolean;
+  error: Result | null;
+  onCancel: () => void;
+  onSubmit: () => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="overlay" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
+      <form
+        class="dialog"
+        role="dialog"
+        aria-modal="true"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (props.ready) props.onSubmit();
+        }}
+      >
+        <h2>{props.title}</h2>
+        {props.children}
+        <DialogError error={props.error} />
+        <div class="dialog-actions">
+          <button type="button" class="btn btn-ghost" onClick={props.onCancel}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={!props.ready || props.busy}>
+            {t(props.submitLabel)}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
 function TransferDialog(props: {
   snap: StaffSnapshot;
   busy: boolean;
@@ -348,61 +387,49 @@ function TransferDialog(props: {
   const sections = snap.sections.filter((x) => x.open);
   const windows = snap.windows.filter((x) => x.id !== snap.window.id);
   return (
-    <div class="overlay" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
-      <form
-        class="dialog"
-        role="dialog"
-        aria-modal="true"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (target) props.onSubmit(mode === 'section' ? { toSectionId: target } : { toWindowId: target });
-        }}
-      >
-        <h2>{t('console.transfer.title', { number: snap.current?.number ?? '' })}</h2>
-        <div class="c-seg" role="radiogroup">
-          {(['section', 'window'] as const).map((m) => (
-            <button
-              type="button"
-              role="radio"
-              aria-checked={mode === m}
-              class={mode === m ? 'is-on' : ''}
-              onClick={() => {
-                setMode(m);
-                setTarget('');
-              }}
-            >
-              {t(m === 'section' ? 'console.transfer.toSection' : 'console.transfer.toWindow')}
-            </button>
-          ))}
-        </div>
-        <div class="field">
-          <label for="tr-target">{t('console.transfer.pick')}</label>
-          <select id="tr-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)} autoFocus>
-            <option value="">{t('console.transfer.pick')}</option>
-            {mode === 'section'
-              ? sections.map((x) => (
-                  <option value={x.id}>
-                    {x.prefix} · {name(x.name, x.nameEn)}
-                  </option>
-                ))
-              : windows.map((x) => (
-                  <option value={x.id}>
-                    {t('window.label', { n: x.number })} · {name(x.name, x.nameEn)}
-                  </option>
-                ))}
-          </select>
-        </div>
-        <DialogError error={props.error} />
-        <div class="dialog-actions">
-          <button type="button" class="btn btn-ghost" onClick={props.onCancel}>
-            {t('common.cancel')}
+    <DialogFrame
+      title={t('console.transfer.title', { number: snap.current?.number ?? '' })}
+      submitLabel="console.transfer.submit"
+      ready={!!target}
+      busy={props.busy}
+      error={props.error}
+      onCancel={props.onCancel}
+      onSubmit={() => props.onSubmit(mode === 'section' ? { toSectionId: target } : { toWindowId: target })}
+    >
+      <div class="c-seg" role="radiogroup">
+        {(['section', 'window'] as const).map((m) => (
+          <button
+            type="button"
+            role="radio"
+            aria-checked={mode === m}
+            class={mode === m ? 'is-on' : ''}
+            onClick={() => {
+              setMode(m);
+              setTarget('');
+            }}
+          >
+            {t(m === 'section' ? 'console.transfer.toSection' : 'console.transfer.toWindow')}
           </button>
-          <button type="submit" class="btn btn-primary" disabled={!target || props.busy}>
-            {t('console.transfer.submit')}
-          </button>
-        </div>
-      </form>
-    </div>
+        ))}
+      </div>
+      <div class="field">
+        <label for="tr-target">{t('console.transfer.pick')}</label>
+        <select id="tr-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)} autoFocus>
+          <option value="">{t('console.transfer.pick')}</option>
+          {mode === 'section'
+            ? sections.map((x) => (
+                <option value={x.id}>
+                  {x.prefix} · {name(x.name, x.nameEn)}
+                </option>
+              ))
+            : windows.map((x) => (
+                <option value={x.id}>
+                  {t('window.label', { n: x.number })} · {name(x.name, x.nameEn)}
+                </option>
+              ))}
+        </select>
+      </div>
+    </DialogFrame>
   );
 }
 
@@ -414,43 +441,31 @@ function PauseDialog(props: { busy: boolean; error: Result | null; onCancel: () 
   const isOther = choice === 'console.pause.r.other';
   const reason = isOther ? other.trim() : t(choice);
   return (
-    <div class="overlay" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
-      <form
-        class="dialog"
-        role="dialog"
-        aria-modal="true"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (reason) props.onSubmit(reason);
-        }}
-      >
-        <h2>{t('console.pause.title')}</h2>
-        <fieldset class="c-reasons">
-          <legend>{t('console.pause.reason')}</legend>
-          {PAUSE_REASONS.map((k) => (
-            <label class={choice === k ? 'is-on' : ''}>
-              <input type="radio" name="reason" checked={choice === k} onChange={() => setChoice(k)} />
-              {t(k)}
-            </label>
-          ))}
-        </fieldset>
-        {isOther && (
-          <div class="field">
-            <label for="pause-other">{t('console.pause.other')}</label>
-            <input id="pause-other" maxLength={60} value={other} onInput={(e) => setOther(e.currentTarget.value)} autoFocus />
-          </div>
-        )}
-        <DialogError error={props.error} />
-        <div class="dialog-actions">
-          <button type="button" class="btn btn-ghost" onClick={props.onCancel}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" class="btn btn-primary" disabled={!reason || props.busy}>
-            {t('console.pause.submit')}
-          </button>
+    <DialogFrame
+      title={t('console.pause.title')}
+      submitLabel="console.pause.submit"
+      ready={!!reason}
+      busy={props.busy}
+      error={props.error}
+      onCancel={props.onCancel}
+      onSubmit={() => props.onSubmit(reason)}
+    >
+      <fieldset class="c-reasons">
+        <legend>{t('console.pause.reason')}</legend>
+        {PAUSE_REASONS.map((k) => (
+          <label class={choice === k ? 'is-on' : ''}>
+            <input type="radio" name="reason" checked={choice === k} onChange={() => setChoice(k)} />
+            {t(k)}
+          </label>
+        ))}
+      </fieldset>
+      {isOther && (
+        <div class="field">
+          <label for="pause-other">{t('console.pause.other')}</label>
+          <input id="pause-other" maxLength={60} value={other} onInput={(e) => setOther(e.currentTarget.value)} autoFocus />
         </div>
-      </form>
-    </div>
+      )}
+    </DialogFrame>
   );
 }
 
