@@ -13,7 +13,7 @@ import { Emblem } from '../ui-shared/emblem.js';
 import { duration, hallTime, safeText } from '../ui-shared/format.js';
 import type { MessageKey } from '../ui-shared/i18n/index.js';
 import { errText, mount, name, t, useLang, useNow, useStream } from '../ui-shared/page.js';
-import { clearSession, endsSession, loadSession, saveSession, type Session } from '../ui-shared/session.js';
+import { endsSession, type Session, useStoredSession } from '../ui-shared/session.js';
 import { SignIn } from '../ui-shared/signin.js';
 import { openStaffStream } from '../ui-shared/streams.js';
 import { actionFor, ACTIONS, enabledActions, type ActionId } from './actions.js';
@@ -22,14 +22,7 @@ const SESSION_KEY = 'hall.console';
 
 function ConsoleApp() {
   useLang();
-  const [session, setSession] = useState<Session | null>(() => loadSession(SESSION_KEY));
-  const [notice, setNotice] = useState<string | null>(null);
-
-  const signOut = (why?: string) => {
-    clearSession(SESSION_KEY);
-    setSession(null);
-    setNotice(why ?? null);
-  };
+  const { session, notice, signIn, signOut } = useStoredSession(SESSION_KEY);
 
   if (!session || !session.windowId) {
     return (
@@ -38,11 +31,7 @@ function ConsoleApp() {
         subtitle="console.title"
         withWindow
         notice={notice}
-        onSignedIn={(s) => {
-          saveSession(SESSION_KEY, s);
-          setNotice(null);
-          setSession(s);
-        }}
+        onSignedIn={signIn}
       />
     );
   }

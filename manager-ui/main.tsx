@@ -3,14 +3,14 @@
 
 import '../ui-shared/base.css';
 import './manager.css';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type { ManagerSnapshot, TodayStats, WindowView } from '../server/realtime/contract.js';
 import { Clock, ConnectionBanner, LangToggle, LiveDot, WindowStatusBadge } from '../ui-shared/components.js';
 import { Emblem } from '../ui-shared/emblem.js';
 import { hallTime, percent, safeText } from '../ui-shared/format.js';
 import { errText, mount, name, t, useLang, useStream } from '../ui-shared/page.js';
 import { mergeCalls } from '../ui-shared/reducers.js';
-import { clearSession, loadSession, saveSession, type Session } from '../ui-shared/session.js';
+import { type Session, useStoredSession } from '../ui-shared/session.js';
 import { SignIn } from '../ui-shared/signin.js';
 import { openManagerStream } from '../ui-shared/streams.js';
 
@@ -18,13 +18,7 @@ const SESSION_KEY = 'hall.manager';
 
 function ManagerApp() {
   useLang();
-  const [session, setSession] = useState<Session | null>(() => loadSession(SESSION_KEY));
-  const [notice, setNotice] = useState<string | null>(null);
-  const signOut = (why?: string) => {
-    clearSession(SESSION_KEY);
-    setSession(null);
-    setNotice(why ?? null);
-  };
+  const { session, notice, signIn, signOut } = useStoredSession(SESSION_KEY);
   if (!session) {
     return (
       <SignIn
@@ -34,11 +28,7 @@ function ManagerApp() {
         notice={notice}
         // Both fields are filled before sending, so a malformed sign-in here is a clerk account without a window.
         explain={(e) => (e.code === 'VALIDATION_FAILED' ? t('manager.notManager') : null)}
-        onSignedIn={(s) => {
-          saveSession(SESSION_KEY, s);
-          setNotice(null);
-          setSession(s);
-        }}
+        onSignedIn={signIn}
       />
     );
   }

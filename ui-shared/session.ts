@@ -1,6 +1,8 @@
 // A signed-in session kept in sessionStorage: it survives a reload of the tab but not closing it, which
 // suits a shared counter PC.
 
+import { useState } from 'preact/hooks';
+
 export interface Session {
   token: string;
   username: string;
@@ -38,4 +40,32 @@ export function clearSession(key: string): void {
 /** Refusals that mean "sign in again" rather than "try again". */
 export function endsSession(code: string): boolean {
   return code === 'UNAUTHORIZED' || code === 'TOKEN_EXPIRED' || code === 'INVALID_TOKEN';
+}
+
+/**
+ * A page's signed-in session held in state and in sessionStorage under `key`, with the notice the sign-in
+ * form shows after a sign-out (why the session ended).
+ */
+export function useStoredSession(key: string): {
+  session: Session | null;
+  notice: string | null;
+  signIn: (s: Session) => void;
+  signOut: (why?: string) => void;
+} {
+  const [session, setSession] = useState<Session | null>(() => loadSession(key));
+  const [notice, setNotice] = useState<string | null>(null);
+  return {
+    session,
+    notice,
+    signIn: (s) => {
+      saveSession(key, s);
+      setNotice(null);
+      setSession(s);
+    },
+    signOut: (why) => {
+      clearSession(key);
+      setSession(null);
+      setNotice(why ?? null);
+    },
+  };
 }
