@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import type { Locator } from 'playwright-core';
+import { idCheckDigit } from '../../drivers/idcard/codec.js';
 import { buildUi } from '../../scripts/build-ui.mjs';
 import { createLogger } from '../../server/log.js';
 import { startHall, type RunningHall } from '../../server/main.js';
@@ -154,11 +155,8 @@ export async function waitFor(check: () => Promise<boolean> | boolean, what: str
 /** Anything a public page shows must not look like an ID number. */
 export const ID_LIKE = /\d{17}[\dXx]|\d{15,}/;
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
 /** A made-up ID number with a valid GB 11643 check character (region 110101, born 1990-01-01). */
 export function madeUpIdNumber(serial: number): string {
   const first17 = `11010119900101${String(serial % 1000).padStart(3, '0')}`;
-  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * WEIGHTS[i]!, 0);
-  return first17 + '10X98765432'[sum % 11]!;
+  return first17 + idCheckDigit(first17);
 }
