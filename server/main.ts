@@ -136,10 +136,18 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   dayTimer.unref();
 
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((res, rej) => {
-    http.once('error', rej);
-    http.listen(opts.port ?? 8080, host, () => res());
-  });
+  try {
+    await new Promise<void>((res, rej) => {
+      http.once('error', rej);
+      http.listen(opts.port ?? 8080, host, () => res());
+    });
+  } catch (err) {
+    // Port taken: release the journal and timers so a retry (or the next process) starts clean.
+    clearInterval(dayTimer);
+    await realtime.close().catch(() => {});
+    await hall.close();
+    throw err;
+  }
   const port = (http.address() as AddressInfo).port;
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;

@@ -9,7 +9,7 @@ import { buildUi } from '../../scripts/build-ui.mjs';
 import { createLogger } from '../../server/log.js';
 import { startHall, type RunningHall } from '../../server/main.js';
 import { browserOrSkip, type Browser, type TestPage } from '../support/browser.js';
-import { type ApiAnswer, freePort, tempDir } from '../support/hall.js';
+import { type ApiAnswer, stablePort, tempDir } from '../support/hall.js';
 
 export class RestartableHall {
   running: RunningHall | null = null;
@@ -20,7 +20,7 @@ export class RestartableHall {
   ) {}
 
   static async start(): Promise<RestartableHall> {
-    const h = new RestartableHall(await tempDir('hall-browser-'), await freePort());
+    const h = new RestartableHall(await tempDir('hall-browser-'), await stablePort());
     await h.up();
     return h;
   }

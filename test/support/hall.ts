@@ -40,6 +40,23 @@ export async function startTestHall(opts: { dataDir?: string; now?: () => number
   };
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768+ here), for a server that must come back on the same
+ * port after a restart: while it is down, no outgoing connection can borrow a port outside that range.
+ */
+export async function stablePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (ok) return port;
+  }
+  return freePort();
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
