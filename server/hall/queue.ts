@@ -161,10 +161,16 @@ export class Picker {
   }
 
   next(): Pick | null {
-    const pick = this.choose();
+    const pick = this.take();
     if (!pick) return null;
-    this.releaseHolds(pick.ticket);
     return { ...pick, counters: { normalsSincePriority: this.counters.normalsSincePriority, credits: { ...this.counters.credits } } };
+  }
+
+  /** Like next(), without the counters snapshot: for draining a whole queue, where only the order matters. */
+  take(): { ticket: Ticket; kind: PickKind } | null {
+    const pick = this.choose();
+    if (pick) this.releaseHolds(pick.ticket);
+    return pick;
   }
 
   private choose(): { ticket: Ticket; kind: PickKind } | null {
@@ -179,6 +185,12 @@ export class Picker {
   }
 
   private chooseScope(): Scope | null {
+    // fifo (one merged scope) needs no candidate list: the common case on every drain step.
+    if (this.scopes.length === 1) {
+      const only = this.scopes[0]!;
+      const busy = !only.due.empty || !only.prio.empty || !only.normal.empty;
+      if (this.win.policy !== 'weighted' || !busy) return busy ? only : null;
+    }
     const open = this.scopes.filter((s) => !s.due.empty || !s.prio.empty || !s.normal.empty);
     if (open.length === 0) return null;
     // fifo has one merged scope; strict takes the first section in the window's order.
@@ -290,7 +302,7 @@ export function pickNext(state: HallState, setup: HallSetup, win: WindowConfig, 
 
 function drain(p: Picker): Ticket[] {
   const out: Ticket[] = [];
-  for (let pick = p.next(); pick; pick = p.next()) out.push(pick.ticket);
+  for (let pick = p.take(); pick; pick = p.take()) out.push(pick.ticket);
   return out;
 }
 
