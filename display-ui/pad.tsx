@@ -9,7 +9,7 @@ import type { Ack, ClerkPublic, PadSnapshot, PadTicket, RatePayload, WindowView 
 import { ConnectionBanner, LangToggle } from '../ui-shared/components.js';
 import { Emblem } from '../ui-shared/emblem.js';
 import { safeText } from '../ui-shared/format.js';
-import { errText, mount, name, param, t, useCountdown, useLang, useStream } from '../ui-shared/page.js';
+import { currentLang, errText, mount, name, param, t, useCountdown, useLang, useStream } from '../ui-shared/page.js';
 import { openPadStream, type PadStream } from '../ui-shared/streams.js';
 
 type Level = RatePayload['level'];
@@ -242,7 +242,9 @@ function RatingScreen(props: {
           <div class="pad-reasons-body">
             <h2>{t('pad.reasons.title')}</h2>
             <div class="pad-reason-list">
-              {s.negativeReasons.map((r) => {
+              {s.negativeReasons.map((r, i) => {
+                // The Chinese reason is what the rating records; English is only its label.
+                const label = currentLang() === 'en' ? (s.negativeReasonsEn?.[i] ?? r) : r;
                 const on = reasons.includes(r);
                 return (
                   <button
@@ -254,7 +256,7 @@ function RatingScreen(props: {
                     <span class="pad-check" aria-hidden="true">
                       {on ? '✓' : ''}
                     </span>
-                    {safeText(r)}
+                    {safeText(label)}
                   </button>
                 );
               })}

@@ -209,6 +209,7 @@ export class Views {
       window: this.window(state, w),
       ratingTimeoutSeconds: this.config.pad.ratingTimeoutSeconds,
       negativeReasons: [...this.config.pad.negativeReasons],
+      negativeReasonsEn: [...this.config.pad.negativeReasonsEn],
     };
     const clerk = this.clerk(state, windowId);
     if (clerk) snap.clerk = clerk;

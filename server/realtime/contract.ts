@@ -137,7 +137,10 @@ export interface PadSnapshot {
   /** Finished and not yet rated: the pad asks for a rating. */
   awaitingRating?: PadTicket;
   ratingTimeoutSeconds: number;
+  /** The reasons a low rating may carry, in Chinese: these strings are what a rating records. */
   negativeReasons: string[];
+  /** The same reasons in English, same order: labels only. */
+  negativeReasonsEn?: string[];
 }
 
 export interface PadTicketPayload {

@@ -145,6 +145,22 @@ describe('hall display, window screen and pad (browser)', function () {
     expect(await pad.locator('body').innerText()).to.not.match(ID_LIKE);
   });
 
+  it('labels the reasons in English on an English pad and still records the Chinese reason', async () => {
+    const staff = await suite.hall.clerk(10);
+    const pad = await open(`/pad/?window=${staff.windowId}&lang=en`, { width: 1280, height: 800 });
+    await pad.locator('.pad-idle').waitFor();
+    const ticket = (await suite.hall.ok('POST', '/tickets', { sectionId: 'tax' })).ticket;
+    await suite.hall.ok('POST', `/windows/${staff.windowId}/call-next`, {}, staff.token);
+    await suite.hall.ok('POST', `/windows/${staff.windowId}/finish`, {}, staff.token);
+    await pad.locator('.pad-rating').waitFor();
+    await pad.getByRole('button', { name: 'Very dissatisfied' }).click();
+    await pad.getByRole('button', { name: 'Poor attitude' }).click();
+    expect(await pad.locator('.pad-reason-list').innerText()).to.not.match(/[\u4e00-\u9fff]/);
+    await pad.getByRole('button', { name: 'Submit' }).click();
+    await waitFor(() => Boolean(suite.hall.hall.hall.state.ratings[ticket.id]), 'the rating');
+    expect(suite.hall.hall.hall.state.ratings[ticket.id]).to.deep.include({ level: 1, reasons: ['服务态度差'] });
+  });
+
   it('sends rating-timeout when nobody rates, recorded as not rated and not as satisfied', async () => {
     const staff = await suite.hall.clerk(12);
     const pad = await open(`/pad/?window=${staff.windowId}`, { width: 1280, height: 800 }, true);

@@ -63,7 +63,10 @@ describe('Socket.IO streams on the real server', () => {
 
   it('tells the pad about the call, the service and the finish, and takes one rating', async () => {
     const pad = track(connect(h.url, '/pad', { windowId }));
-    await until(() => pad.log.find(([n]) => n === 'snapshot'), 'pad snapshot');
+    const padSnap = await until(() => pad.log.find(([n]) => n === 'snapshot')?.[1], 'pad snapshot');
+    expect(padSnap.negativeReasons.length).to.be.greaterThan(0);
+    expect(padSnap.negativeReasonsEn).to.have.length(padSnap.negativeReasons.length);
+    expect(padSnap.negativeReasonsEn[0]).to.match(/^[\x20-\x7e]+$/);
     const t = (await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId } })).body.ticket;
     await api(h.url, 'POST', `/api/v1/windows/${windowId}/call-next`, { token });
     await api(h.url, 'POST', `/api/v1/windows/${windowId}/start`, { token });
