@@ -8,7 +8,7 @@ import {
   toIso,
   windowQueue,
 } from './hall/index.js';
-import type { HallSetup, HallState, Ticket, WindowConfig } from './hall/types.js';
+import type { HallEvent, HallSetup, HallState, Ticket, WindowConfig } from './hall/types.js';
 import type {
   Announcement,
   CallPayload,
@@ -81,17 +81,9 @@ export class Views {
     return v;
   }
 
-  sections(state: HallState): SectionView[] {
-    // One pass over the day's tickets for every section's counts.
-    const issued = new Map<string, number>();
-    const waitingBy = new Map<string, number>();
-    for (const t of Object.values(state.tickets)) {
-      if (!t.appointmentCode) {
-        const home = t.transfers[0]?.fromSectionId ?? t.sectionId;
-        issued.set(home, (issued.get(home) ?? 0) + 1);
-      }
-      if (LIVE.has(t.status)) waitingBy.set(t.sectionId, (waitingBy.get(t.sectionId) ?? 0) + 1);
-    }
+  /** `counts` (carried by SectionCounts) saves a pass over the day's tickets; without it they are counted. */
+  sections(state: HallState, counts: SectionTally = countSections(state)): SectionView[] {
+    const { issued, waiting: waitingBy } = counts;
     return this.setup.sections.map((s) => {
       const waiting = waitingBy.get(s.id) ?? 0;
       const v: SectionView = {
@@ -310,6 +302,65 @@ export class Views {
       windows: this.windows(state),
       recentCalls,
     };
+  }
+}
+
+/** Per section: walk-in tickets issued today (against the daily capacity) and tickets waiting. */
+export interface SectionTally {
+  issued: Map<string, number>;
+  waiting: Map<string, number>;
+}
+
+function tally(c: SectionTally, t: Ticket, d: 1 | -1): void {
+  if (!t.appointmentCode) {
+    // Capacity is used where the ticket was issued, even after a transfer.
+    const home = t.transfers[0]?.fromSectionId ?? t.sectionId;
+    c.issued.set(home, (c.issued.get(home) ?? 0) + d);
+  }
+  if (LIVE.has(t.status)) c.waiting.set(t.sectionId, (c.waiting.get(t.sectionId) ?? 0) + d);
+}
+
+export function countSections(state: HallState): SectionTally {
+  const c: SectionTally = { issued: new Map(), waiting: new Map() };
+  for (const t of Object.values(state.tickets)) tally(c, t, 1);
+  return c;
+}
+
+/**
+ * Section counts carried from one published state to the next by the tickets its events touch, so each
+ * publication costs the tickets that changed rather than the whole day. A day opening, or any break in the
+ * seq chain, recounts.
+ */
+export class SectionCounts {
+  private state: HallState | null = null;
+  private counts: SectionTally = { issued: new Map(), waiting: new Map() };
+
+  advance(state: HallState, events: readonly HallEvent[]): SectionTally {
+    const prev = this.state;
+    const chained = prev !== null && events.length > 0 && events[0]!.seq === prev.seq + 1 && !events.some((e) => e.type === 'DayOpened');
+    if (!chained) {
+      this.counts = countSections(state);
+    } else {
+      const touched = new Set<string>();
+      for (const e of events) {
+        if ('ticketId' in e) touched.add(e.ticketId);
+        if (e.type === 'TicketIssued') touched.add(e.ticket.id);
+        if (e.type === 'TicketCalled' && e.finishedFirst) touched.add(e.finishedFirst);
+        if (e.type === 'WindowSignedOut') {
+          const cur = prev.windows[e.windowId]?.currentTicketId;
+          if (cur) touched.add(cur);
+        }
+      }
+      for (const id of touched) {
+        const before = prev.tickets[id];
+        const after = state.tickets[id];
+        if (before === after) continue;
+        if (before) tally(this.counts, before, -1);
+        if (after) tally(this.counts, after, 1);
+      }
+    }
+    this.state = state;
+    return this.counts;
   }
 }
 

@@ -9,7 +9,7 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Hall, Publication } from '../hall/hall.js';
 import type { Accounts, TokenClaims } from '../auth/accounts.js';
-import type { Views } from '../views.js';
+import { SectionCounts, type Views } from '../views.js';
 import type { HallState } from '../hall/types.js';
 import { HallError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -56,6 +56,7 @@ export class Realtime {
   private readonly pads = new Map<string, Stream>();
   private readonly staffs = new Map<string, Stream>();
   private recentCalls: Omit<CallPayload, 'seq'>[] = [];
+  private readonly sectionCounts = new SectionCounts();
   private readonly nsp: { display: Namespace; pad: Namespace; staff: Namespace; manager: Namespace };
 
   constructor(
@@ -227,7 +228,9 @@ export class Realtime {
       }
     }
 
-    const sections = this.views.sections(state).map((s) => ({ id: s.id, waiting: s.waiting, estimatedWaitMinutes: s.estimatedWaitMinutes }));
+    const sections = this.views
+      .sections(state, this.sectionCounts.advance(state, events))
+      .map((s) => ({ id: s.id, waiting: s.waiting, estimatedWaitMinutes: s.estimatedWaitMinutes }));
     if (this.display.changed('queue', sections)) display.emit('queue', { seq: this.display.next(), sections });
     for (const w of this.views.windows(state)) {
       if (this.display.changed(`window:${w.id}`, w)) display.emit('window', { seq: this.display.next(), window: w });
@@ -256,7 +259,7 @@ export class Realtime {
   }
 
   private detectChanges(state: HallState): void {
-    const sections = this.views.sections(state).map((s) => ({ id: s.id, waiting: s.waiting, estimatedWaitMinutes: s.estimatedWaitMinutes }));
+    const sections = this.views.sections(state, this.sectionCounts.advance(state, [])).map((s) => ({ id: s.id, waiting: s.waiting, estimatedWaitMinutes: s.estimatedWaitMinutes }));
     this.display.changed('queue', sections);
     this.manager.changed('queue', sections);
     for (const w of this.views.windows(state)) {
