@@ -4,7 +4,8 @@
 import type { HallConfig } from '../config/schema.js';
 import {
   estimateWaitMinutes,
-  sectionQueue,
+  isQueued,
+  ticketsAhead,
   toIso,
   windowQueue,
 } from './hall/index.js';
@@ -28,7 +29,6 @@ import type {
 } from './realtime/contract.js';
 import { maskName } from './privacy.js';
 
-const LIVE = new Set(['waiting', 'transferred']);
 
 export class Views {
   constructor(
@@ -53,15 +53,8 @@ export class Views {
     return { id, number: w?.number ?? 0, name: w?.name ?? id };
   }
 
-  /** Position in its section's call order (0 once called). */
-  ahead(state: HallState, t: Ticket, now: number): number {
-    if (!LIVE.has(t.status)) return 0;
-    const i = sectionQueue(state, this.setup, t.sectionId, now).findIndex((x) => x.id === t.id);
-    return Math.max(0, i);
-  }
-
   ticket(state: HallState, t: Ticket, now: number, ahead?: number): TicketView {
-    const n = LIVE.has(t.status) ? (ahead ?? this.ahead(state, t, now)) : 0;
+    const n = isQueued(t) ? (ahead ?? ticketsAhead(state, this.setup, t.id, now)) : 0;
     const v: TicketView = {
       id: t.id,
       number: t.number,
@@ -70,7 +63,7 @@ export class Views {
       status: t.status,
       issuedAt: this.iso(t.issuedAt),
       ahead: n,
-      estimatedWaitMinutes: LIVE.has(t.status) ? estimateWaitMinutes(state, this.setup, t.sectionId, n) : 0,
+      estimatedWaitMinutes: isQueued(t) ? estimateWaitMinutes(state, this.setup, t.sectionId, n) : 0,
       calls: t.calls,
     };
     if (t.serviceCode) v.serviceCode = t.serviceCode;
@@ -257,7 +250,7 @@ export class Views {
       issued++;
       if (t.status === 'done') served++;
       if (t.status === 'no_show') noShow++;
-      if (LIVE.has(t.status)) waiting++;
+      if (isQueued(t)) waiting++;
       // DESIGN.md figures: wait = first call − issue; for a no-show that rejoined, the last call.
       const calledAt = t.noShowAt !== undefined || t.holdCalls !== undefined ? t.lastCalledAt : t.firstCalledAt;
       if (calledAt !== undefined && t.status !== 'no_show') {
@@ -290,7 +283,7 @@ export class Views {
   manager(state: HallState, recentCalls: Omit<CallPayload, 'seq'>[], seq: number, now: number): ManagerSnapshot {
     const longest = new Map<string, number>();
     for (const t of Object.values(state.tickets)) {
-      if (!LIVE.has(t.status)) continue;
+      if (!isQueued(t)) continue;
       const m = Math.floor((now - t.issuedAt) / 60000);
       if (m > (longest.get(t.sectionId) ?? 0)) longest.set(t.sectionId, m);
     }
@@ -317,7 +310,7 @@ function tally(c: SectionTally, t: Ticket, d: 1 | -1): void {
     const home = t.transfers[0]?.fromSectionId ?? t.sectionId;
     c.issued.set(home, (c.issued.get(home) ?? 0) + d);
   }
-  if (LIVE.has(t.status)) c.waiting.set(t.sectionId, (c.waiting.get(t.sectionId) ?? 0) + d);
+  if (isQueued(t)) c.waiting.set(t.sectionId, (c.waiting.get(t.sectionId) ?? 0) + d);
 }
 
 export function countSections(state: HallState): SectionTally {

@@ -93,6 +93,12 @@ export function createApp(o: AppOptions): express.Express {
     return c;
   };
   const state = (): HallState => o.hall.state;
+  /** An ID number becomes a keyed identity at the edge; the number itself goes no further. */
+  const identityOf = (idNumber: string | undefined): string | undefined => {
+    if (idNumber === undefined) return undefined;
+    if (!isValidIdNumber(idNumber)) throw new HallError('VALIDATION_FAILED', 'idNumber: 身份证号码无效 / not a valid ID number');
+    return identityKey(o.idSecret, idNumber);
+  };
   const now = () => o.hall.now();
 
   /** The acting clerk must hold a token for this window and still be the one signed in there. */
@@ -162,11 +168,7 @@ export function createApp(o: AppOptions): express.Express {
     if (body.priority === 'green' && !claims) throw new HallError('FORBIDDEN', '绿色通道由工作人员取号 / green channel tickets are issued by staff');
     if (body.kioskId && !o.config.kiosks.some((k) => k.id === body.kioskId)) throw new HallError('VALIDATION_FAILED', `kioskId: unknown kiosk ${body.kioskId}`);
     if (body.useCard) throw new HallError('NO_CARD_READ', '请先在读卡区放置身份证 / place the ID card on the reader first');
-    let idKey: string | undefined;
-    if (body.idNumber !== undefined) {
-      if (!isValidIdNumber(body.idNumber)) throw new HallError('VALIDATION_FAILED', 'idNumber: 身份证号码无效 / not a valid ID number');
-      idKey = identityKey(o.idSecret, body.idNumber);
-    }
+    const idKey = identityOf(body.idNumber);
     const command: Command = {
       type: 'IssueTicket',
       sectionId: body.sectionId,
@@ -207,11 +209,7 @@ export function createApp(o: AppOptions): express.Express {
 
   api.post('/appointments', async (req, res) => {
     const body = parse(bookingBody, req.body);
-    let idKey: string | undefined;
-    if (body.idNumber !== undefined) {
-      if (!isValidIdNumber(body.idNumber)) throw new HallError('VALIDATION_FAILED', 'idNumber: 身份证号码无效 / not a valid ID number');
-      idKey = identityKey(o.idSecret, body.idNumber);
-    }
+    const idKey = identityOf(body.idNumber);
     const { events } = await o.hall.execute(
       {
         type: 'BookAppointment',
