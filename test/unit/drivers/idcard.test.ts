@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { hex } from '../../../drivers/bytes.js';
-import { DeviceError } from '../../../drivers/errors.js';
+import { expectDeviceError } from './expect-device-error.js';
 import {
   decodeCardText,
   decodeReadAnswer,
@@ -53,16 +53,6 @@ function bodyOf(frame: Buffer): Buffer {
   return frame.subarray(7, frame.length - 1);
 }
 
-function expectDeviceError(fn: () => unknown, code: string): DeviceError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(DeviceError);
-    expect((e as DeviceError).code).to.equal(code);
-    return e as DeviceError;
-  }
-  expect.fail(`expected a DeviceError ${code}`);
-}
 
 describe('ID-card reader codec (SAM serial protocol)', () => {
   describe('requests', () => {

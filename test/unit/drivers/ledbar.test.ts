@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { hex } from '../../../drivers/bytes.js';
-import { DeviceError } from '../../../drivers/errors.js';
+import { expectDeviceError } from './expect-device-error.js';
 import { aaBbCodec, a090Codec, createLedbarCodec, ledbarCodecNames, templateCodec } from '../../../drivers/ledbar/codecs.js';
 import type { Replacement } from '../../../drivers/text.js';
 import {
@@ -17,16 +17,6 @@ import {
   TEMPLATE_CLEAR,
 } from '../../fixtures/ledbar.js';
 
-function expectDeviceError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(DeviceError);
-    expect((e as DeviceError).code).to.equal(code);
-    return;
-  }
-  expect.fail(`expected a DeviceError ${code}`);
-}
 
 describe('LED bar codecs', () => {
   const vectors: [string, ReturnType<typeof createLedbarCodec>, Buffer, Buffer][] = [

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { hex } from '../../../drivers/bytes.js';
-import { DeviceError } from '../../../drivers/errors.js';
+import { expectDeviceError } from './expect-device-error.js';
 import { EscPos, encodeStatusRequest, parseStatus, QR_MAX_BYTES, statusIssues } from '../../../drivers/printer/escpos.js';
 import { bookingSlipLayout, FEED_BEFORE_CUT, receiptSlipLayout, ticketLayout } from '../../../drivers/printer/layouts.js';
 import { columns, PAPER_COLUMNS, padEnd, padStart, rule, twoColumns, wrap } from '../../../drivers/printer/width.js';
@@ -22,16 +22,6 @@ import { lines, readEscPos } from './escpos-reader.js';
 
 const bytes = (build: (p: EscPos) => EscPos): string => hex(build(new EscPos()).bytes());
 
-function expectDeviceError(fn: () => unknown, code: string): DeviceError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(DeviceError);
-    expect((e as DeviceError).code).to.equal(code);
-    return e as DeviceError;
-  }
-  expect.fail(`expected a DeviceError ${code}`);
-}
 
 describe('ESC/POS printer codec', () => {
   describe('commands', () => {
