@@ -168,8 +168,11 @@ export interface StaffMember {
 }
 
 export interface SelfServiceConfig {
-  /** Kiosks take tickets inside these hours and run as 24-hour self-service terminals outside them. */
-  hours: { open: string; close: string };
+  /**
+   * Kiosks take tickets inside these hours and run as 24-hour self-service terminals outside them and on
+   * days off. null: the kiosks never switch by the clock (a kiosk page may still be set to self-service).
+   */
+  hours: { open: string; close: string } | null;
 }
 
 export interface HallConfig {
@@ -213,7 +216,7 @@ export const hallFileSchema = z.strictObject({
   hall: hallInfoSchema,
   rules: rulesSchema,
   ticketingHours: hoursSchema.nullable(),
-  selfService: z.strictObject({ hours: hoursSchema }),
+  selfService: z.strictObject({ hours: hoursSchema.nullable() }),
   kiosks: z.array(kioskSchema).min(1),
   pad: padSchema,
   voice: voiceSchema,
@@ -417,7 +420,7 @@ function checkHours(hours: { open: string; close: string }, path: string, file: 
 
 function checkHallFile(h: z.output<typeof hallFileSchema>, file: string, issues: ConfigIssue[]): void {
   if (h.ticketingHours) checkHours(h.ticketingHours, 'ticketingHours', file, issues);
-  checkHours(h.selfService.hours, 'selfService.hours', file, issues);
+  if (h.selfService.hours) checkHours(h.selfService.hours, 'selfService.hours', file, issues);
   checkUnique(h.kiosks, (k) => k.id, (i) => `kiosks[${i}].id`, 'kiosk id', file, issues);
   if (h.hall.noticesEn && h.hall.noticesEn.length !== h.hall.notices.length) {
     issues.push({ file, path: 'hall.noticesEn', message: `must have one entry per notice (${h.hall.notices.length})` });

@@ -13,6 +13,8 @@ import type { Actor, Command, HallState } from '../hall/types.js';
 import type { Logger } from '../log.js';
 import { identityKey, isValidIdNumber, maskName } from '../privacy.js';
 import type { Views } from '../views.js';
+import type { KioskPrinting } from '../kiosk/printing.js';
+import { citizenRoutes } from './citizen.js';
 
 export interface AppOptions {
   hall: Hall;
@@ -24,6 +26,8 @@ export interface AppOptions {
   idSecret: Buffer;
   uiDir: string;
   startedAt: number;
+  /** The kiosks' printers for booking slips and guides; without it the kiosk routes answer NO_PRINTER. */
+  kioskPrinting?: KioskPrinting;
 }
 
 export const PAGES = [
@@ -343,6 +347,8 @@ export function createApp(o: AppOptions): express.Express {
     if (!o.demo) requireManager(req);
     res.json([]);
   });
+
+  api.use(citizenRoutes(o));
 
   api.use((req, _res, next) => next(new HallError('NOT_FOUND', `no such endpoint: ${req.method} ${req.path}`)));
 

@@ -18,7 +18,9 @@ export async function tempDir(prefix = 'hall-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-export async function startTestHall(opts: { dataDir?: string; now?: () => number; demo?: boolean; onFatal?: (e: Error) => void } = {}): Promise<TestHall> {
+export async function startTestHall(
+  opts: { dataDir?: string; now?: () => number; demo?: boolean; configDir?: string; onFatal?: (e: Error) => void } = {},
+): Promise<TestHall> {
   const dataDir = opts.dataDir ?? (await tempDir());
   const running = await startHall({
     dataDir,
@@ -27,6 +29,7 @@ export async function startTestHall(opts: { dataDir?: string; now?: () => number
     demo: opts.demo ?? true,
     log: createLogger({ destination: null }),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.configDir ? { configDir: opts.configDir } : {}),
     onFatal: opts.onFatal ?? ((e) => { throw e; }),
   });
   return {

@@ -134,7 +134,7 @@ describe('config loader: mistakes give a ConfigError naming the file and the fie
 
     it('rejects a time that is not HH:MM', () => {
       const dir = brokenCopy('hall.json', (j) => {
-        j.selfService.hours.open = '8:30';
+        j.selfService.hours = { open: '8:30', close: '17:30' };
       });
       const msg = expectSingleIssue(configErrorOf(dir), '/hall.json', 'selfService.hours.open');
       expect(msg).to.contain('HH:MM');
