@@ -1,5 +1,8 @@
-// Ticket kiosk (取号机): choose a section, optionally a service, take a number. Built for a touch screen in
-// portrait (1080×1920) or landscape (1920×1080) and for citizens who read slowly: few words, big targets.
+// Ticket kiosk (取号机) and 24-hour self-service terminal: choose a section, optionally a service, take a
+// number; check in an appointment, book a later working day, read service guides, query case progress.
+// Built for a touch screen in portrait (1080×1920) or landscape (1920×1080) and for citizens who read
+// slowly: few words, big targets, a large-text mode. Outside the configured self-service hours (or with
+// ?mode=self-service) ticketing is closed and the rest stays open.
 
 import '../ui-shared/base.css';
 import './kiosk.css';
@@ -13,7 +16,13 @@ import type { Lang } from '../ui-shared/i18n/index.js';
 import { currentLang, errText, mount, name, param, setLang, t, useCountdown, useIdle, useLang, useStream } from '../ui-shared/page.js';
 import { openDisplayStream } from '../ui-shared/streams.js';
 import type { HallInfo } from '../ui-shared/types.js';
+import { BookingFlow, type BookingStart } from './booking.js';
+import { CheckInScreen, type CheckIn } from './checkin.js';
+import { GuideDetail, GuideList } from './guides.js';
+import { setLarge, useLarge } from './prefs.js';
+import { ProgressScreen } from './progress.js';
 import { refusalFor } from './refusal.js';
+import type { SelfServiceMode } from './types.js';
 
 /** Back to the start after this long without a touch. */
 const IDLE_MS = 45_000;
@@ -22,11 +31,15 @@ const RESULT_MS = 20_000;
 /** A short blip is not worth stopping the kiosk for; longer than this and the kiosk says it is paused. */
 const OFFLINE_GRACE_MS = 2500;
 const HALL_RETRY_MS = 5000;
+/** How often the kiosk asks whether it is in self-service hours. */
+const MODE_POLL_MS = 30_000;
+const FORCED_SELF_SERVICE = param('mode') === 'self-service';
 
 interface Choice {
   sectionId: string;
   serviceCode?: string;
   useCard?: boolean;
+  appointmentCode?: string;
 }
 
 type Screen =
@@ -35,7 +48,12 @@ type Screen =
   | { kind: 'card'; choice: Choice }
   | { kind: 'issuing'; choice: Choice }
   | { kind: 'ticket'; ticket: TicketView; deadline: number }
-  | { kind: 'error'; error: ApiError; choice: Choice };
+  | { kind: 'error'; error: ApiError; choice: Choice }
+  | { kind: 'booking'; start: BookingStart }
+  | { kind: 'checkin' }
+  | { kind: 'guides' }
+  | { kind: 'guide'; code: string }
+  | { kind: 'progress' };
 
 type ServiceList = ServiceSummary[] | 'loading' | 'error';
 
@@ -48,6 +66,8 @@ function Kiosk() {
   const [screen, setScreen] = useState<Screen>({ kind: 'home' });
   const [services, setServices] = useState<Record<string, ServiceList>>({});
   const [paused, setPaused] = useState(false);
+  const [mode, setMode] = useState<SelfServiceMode | null>(null);
+  const large = useLarge();
   const live = useStream(openDisplayStream, 'display');
   const sections = live.state?.sections ?? [];
   const online = hall !== null && live.connection === 'connected' && live.state !== null;
@@ -71,6 +91,28 @@ function Kiosk() {
     };
   }, []);
 
+  // Self-service hours come from the hall's config; the kiosk checks again every half minute.
+  useEffect(() => {
+    if (FORCED_SELF_SERVICE) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const m = await api<SelfServiceMode>('/self-service');
+        if (!stopped && m && typeof m.active === 'boolean') setMode(m);
+      } catch {
+        // Keep the last known mode; the paused screen covers a server that is gone.
+      }
+      if (!stopped) timer = setTimeout(poll, MODE_POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [online]);
+  const selfService = FORCED_SELF_SERVICE || mode?.active === true;
+
   useEffect(() => {
     if (online) {
       setPaused(false);
@@ -87,8 +129,10 @@ function Kiosk() {
   const goHome = () => {
     setScreen({ kind: 'home' });
     if (currentLang() !== initialLang.current) setLang(initialLang.current);
+    // The next citizen starts with the standard view.
+    setLarge(false);
   };
-  useIdle(screen.kind === 'home' || screen.kind === 'ticket' || screen.kind === 'issuing' ? null : IDLE_MS, goHome);
+  useIdle(screen.kind === 'ticket' || screen.kind === 'issuing' ? null : screen.kind === 'home' ? (large ? IDLE_MS : null) : IDLE_MS, goHome);
 
   const loadServices = async (sectionId: string) => {
     if (Array.isArray(services[sectionId])) return;
@@ -106,6 +150,17 @@ function Kiosk() {
     void loadServices(sec.id);
   };
 
+  const serviceName = (sectionId: string, code: string | undefined): string | undefined => {
+    const list = services[sectionId];
+    const svc = code && Array.isArray(list) ? list.find((x) => x.code === code) : undefined;
+    return svc ? name(svc.name, svc.nameEn) : undefined;
+  };
+
+  const checkIn = (c: CheckIn) => {
+    void loadServices(c.sectionId);
+    take({ sectionId: c.sectionId, appointmentCode: c.appointmentCode, ...(c.serviceCode ? { serviceCode: c.serviceCode } : {}) });
+  };
+
   const take = (choice: Choice) => {
     const sec = sections.find((s) => s.id === choice.sectionId);
     if (sec?.requireIdCard && !choice.useCard) setScreen({ kind: 'card', choice: { ...choice, useCard: true } });
@@ -118,6 +173,7 @@ function Kiosk() {
     if (choice.serviceCode) body.serviceCode = choice.serviceCode;
     if (kioskId) body.kioskId = kioskId;
     if (choice.useCard) body.useCard = true;
+    if (choice.appointmentCode) body.appointmentCode = choice.appointmentCode;
     try {
       const answer = await api<{ ticket?: TicketView }>('/tickets', { method: 'POST', body, timeoutMs: 15000 });
       const ticket = answer?.ticket;
@@ -130,19 +186,43 @@ function Kiosk() {
 
   const hallName = hall ? name(hall.name, hall.nameEn) : '';
   // A lost connection stops ticketing, but a citizen who already holds a result keeps seeing it.
-  const showPaused = paused && (screen.kind === 'home' || screen.kind === 'section' || screen.kind === 'card');
+  const showPaused = paused && (screen.kind === 'home' || screen.kind === 'section' || screen.kind === 'card' || screen.kind === 'checkin');
+  const more: MoreActions = {
+    checkin: () => setScreen({ kind: 'checkin' }),
+    book: () => setScreen({ kind: 'booking', start: {} }),
+    guides: () => setScreen({ kind: 'guides' }),
+    progress: () => setScreen({ kind: 'progress' }),
+  };
 
   let content;
   if (showPaused || (!online && screen.kind === 'home')) {
     content = paused ? <PausedScreen /> : <div class="k-loading">{t('common.loading')}</div>;
   } else if (screen.kind === 'home') {
-    content = <HomeScreen sections={sections} onPick={openSection} />;
+    content = selfService ? <SelfServiceHome mode={mode} more={more} /> : <HomeScreen sections={sections} onPick={openSection} more={more} />;
+  } else if (screen.kind === 'booking') {
+    content = <BookingFlow key={JSON.stringify(screen.start)} start={screen.start} sections={sections} kioskId={kioskId} onHome={goHome} />;
+  } else if (screen.kind === 'checkin') {
+    content = <CheckInScreen onCheckIn={checkIn} onBack={goHome} />;
+  } else if (screen.kind === 'guides') {
+    content = <GuideList onOpen={(code) => setScreen({ kind: 'guide', code })} onBack={goHome} />;
+  } else if (screen.kind === 'guide') {
+    content = (
+      <GuideDetail
+        code={screen.code}
+        kioskId={kioskId}
+        onTake={selfService ? null : (g) => take({ sectionId: g.sectionId, serviceCode: g.code })}
+        onBook={(g) => setScreen({ kind: 'booking', start: { sectionId: g.sectionId, serviceCode: g.code, serviceName: name(g.name, g.nameEn) } })}
+        onBack={() => setScreen({ kind: 'guides' })}
+      />
+    );
+  } else if (screen.kind === 'progress') {
+    content = <ProgressScreen kioskId={kioskId} onBack={goHome} />;
   } else if (screen.kind === 'section') {
     const sec = sections.find((s) => s.id === screen.sectionId);
     content = sec ? (
       <SectionScreen section={sec} services={services[sec.id] ?? 'loading'} onTake={take} onBack={goHome} />
     ) : (
-      <HomeScreen sections={sections} onPick={openSection} />
+      <HomeScreen sections={sections} onPick={openSection} more={more} />
     );
   } else if (screen.kind === 'card') {
     content = <CardScreen onGo={() => void issue(screen.choice)} onBack={goHome} />;
@@ -163,23 +243,40 @@ function Kiosk() {
       <ErrorScreen
         error={screen.error}
         onHome={goHome}
+        onBook={(start) =>
+          setScreen({
+            kind: 'booking',
+            start: {
+              sectionId: screen.choice.sectionId,
+              ...(screen.choice.serviceCode ? { serviceCode: screen.choice.serviceCode } : {}),
+              ...(serviceName(screen.choice.sectionId, screen.choice.serviceCode) ? { serviceName: serviceName(screen.choice.sectionId, screen.choice.serviceCode)! } : {}),
+              ...start,
+            },
+          })
+        }
         onRetry={(card) => (card ? setScreen({ kind: 'card', choice: { ...screen.choice, useCard: true } }) : void issue(screen.choice))}
       />
     );
   }
 
   return (
-    <div class="kiosk" data-screen={showPaused ? 'paused' : screen.kind}>
+    <div class={`kiosk${large ? ' is-large' : ''}`} data-screen={showPaused ? 'paused' : screen.kind} data-mode={selfService ? 'self-service' : 'ticketing'}>
       <header class="k-header">
         <div class="k-brand">
           <Emblem size={64} />
           <div>
             <div class="k-hall">{hallName || '\u00a0'}</div>
-            <div class="k-sub">{t('kiosk.title')}</div>
+            <div class="k-sub">
+              {t('kiosk.title')}
+              {selfService && <span class="k-self-badge">{t('kiosk.self.badge')}</span>}
+            </div>
           </div>
         </div>
         <div class="k-header-right">
           <Clock />
+          <button type="button" class="lang-toggle k-large-toggle" aria-pressed={large} title={t('kiosk.large.title')} onClick={() => setLarge(!large)}>
+            {large ? t('kiosk.large.off') : t('kiosk.large.on')}
+          </button>
           <LangToggle />
         </div>
       </header>
@@ -192,7 +289,53 @@ function Kiosk() {
   );
 }
 
-function HomeScreen({ sections, onPick }: { sections: SectionView[]; onPick: (s: SectionView) => void }) {
+interface MoreActions {
+  checkin: () => void;
+  book: () => void;
+  guides: () => void;
+  progress: () => void;
+}
+
+function MoreStrip({ more, selfService }: { more: MoreActions; selfService: boolean }) {
+  const items = [
+    ...(selfService ? [] : [{ id: 'checkin', title: t('kiosk.more.checkin'), hint: t('kiosk.more.checkinHint'), go: more.checkin }]),
+    { id: 'guides', title: t('kiosk.more.guides'), hint: t('kiosk.more.guidesHint'), go: more.guides },
+    { id: 'progress', title: t('kiosk.more.progress'), hint: t('kiosk.more.progressHint'), go: more.progress },
+    { id: 'book', title: t('kiosk.more.book'), hint: t('kiosk.more.bookHint'), go: more.book },
+  ];
+  return (
+    <nav class={`k-more${selfService ? ' is-self' : ''}`}>
+      {items.map((x) => (
+        <button type="button" class="k-more-item" data-more={x.id} onClick={x.go}>
+          <span class="k-more-title">{x.title}</span>
+          <span class="k-more-hint">{x.hint}</span>
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+function SelfServiceHome({ mode, more }: { mode: SelfServiceMode | null; more: MoreActions }) {
+  const hours = mode?.hours;
+  return (
+    <section class="k-self">
+      <div class="k-self-banner" role="status">
+        <div class="k-self-moon" aria-hidden="true" />
+        <div>
+          <h1 class="k-title">{t('kiosk.self.title')}</h1>
+          <p class="k-self-closed">
+            {mode?.reason === 'day_off' ? t('kiosk.self.dayOff') : t('kiosk.self.closed')}
+            {hours && <span class="num"> · {t('kiosk.self.hours', { open: hours.open, close: hours.close })}</span>}
+          </p>
+          <p class="k-hint">{t('kiosk.self.offer')}</p>
+        </div>
+      </div>
+      <MoreStrip more={more} selfService />
+    </section>
+  );
+}
+
+function HomeScreen({ sections, onPick, more }: { sections: SectionView[]; onPick: (s: SectionView) => void; more: MoreActions }) {
   return (
     <section class="k-home">
       <h1 class="k-title">{t('kiosk.choose')}</h1>
@@ -234,6 +377,7 @@ function HomeScreen({ sections, onPick }: { sections: SectionView[]; onPick: (s:
           );
         })}
       </div>
+      <MoreStrip more={more} selfService={false} />
     </section>
   );
 }
@@ -380,7 +524,17 @@ function TicketScreen(props: {
   );
 }
 
-function ErrorScreen({ error, onHome, onRetry }: { error: ApiError; onHome: () => void; onRetry: (card: boolean) => void }) {
+function ErrorScreen({
+  error,
+  onHome,
+  onRetry,
+  onBook,
+}: {
+  error: ApiError;
+  onHome: () => void;
+  onRetry: (card: boolean) => void;
+  onBook: (start: BookingStart) => void;
+}) {
   const r = refusalFor(error.code, error.details);
   return (
     <section class="k-error" role="alert" data-code={error.code}>
@@ -399,12 +553,16 @@ function ErrorScreen({ error, onHome, onRetry }: { error: ApiError; onHome: () =
               <ul>
                 {r.offer.slots.map((s) => (
                   <li>
-                    <span class="num">{t('kiosk.booking.slot', { start: s.start, end: s.end })}</span>
-                    <span>{t('kiosk.booking.left', { n: s.left })}</span>
+                    <button type="button" class="k-offer-slot" data-slot={s.start} onClick={() => onBook({ date: r.offer!.date, slot: s })}>
+                      <span class="num">{t('kiosk.booking.slot', { start: s.start, end: s.end })}</span>
+                      <span>{t('kiosk.booking.left', { n: s.left })}</span>
+                    </button>
                   </li>
                 ))}
               </ul>
-              <p class="k-offer-how">{t('kiosk.booking.how')}</p>
+              <button type="button" class="btn btn-ghost k-offer-other" onClick={() => onBook({})}>
+                {t('kiosk.booking.otherDays')}
+              </button>
             </>
           ) : (
             <p>{t('kiosk.booking.none')}</p>

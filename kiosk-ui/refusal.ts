@@ -27,6 +27,9 @@ const HINTS: Record<string, MessageKey> = {
   VALIDATION_FAILED: 'kiosk.error.hint.VALIDATION_FAILED',
   NETWORK: 'kiosk.error.hint.NETWORK',
   TIMEOUT: 'kiosk.error.hint.NETWORK',
+  UNKNOWN_APPOINTMENT: 'kiosk.error.hint.UNKNOWN_APPOINTMENT',
+  APPOINTMENT_NOT_TODAY: 'kiosk.error.hint.APPOINTMENT_NOT_TODAY',
+  APPOINTMENT_USED: 'kiosk.error.hint.APPOINTMENT_USED',
 };
 
 export function refusalFor(code: string, details?: Record<string, unknown>): Refusal {

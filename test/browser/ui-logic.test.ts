@@ -354,6 +354,7 @@ describe('language catalogues (ui-shared/i18n)', () => {
       'lang.toggle',
       'common.none',
       'kiosk.booking.slot',
+      'kiosk.booking.day',
       'kiosk.waitingN',
       'display.waitingN',
       'console.done',
