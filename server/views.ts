@@ -5,7 +5,7 @@ import type { HallConfig } from '../config/schema.js';
 import {
   estimateWaitMinutes,
   isQueued,
-  ticketsAhead,
+  sectionQueue,
   toIso,
   windowQueue,
 } from './hall/index.js';
@@ -36,6 +36,8 @@ export class Views {
     private readonly setupOf: () => HallSetup,
   ) {}
 
+  private positions: { state: HallState; setup: HallSetup; second: number; bySection: Map<string, Map<string, number>> } | null = null;
+
   get setup(): HallSetup {
     return this.setupOf();
   }
@@ -54,7 +56,7 @@ export class Views {
   }
 
   ticket(state: HallState, t: Ticket, now: number, ahead?: number): TicketView {
-    const n = isQueued(t) ? (ahead ?? ticketsAhead(state, this.setup, t.id, now)) : 0;
+    const n = isQueued(t) ? (ahead ?? this.aheadOf(state, t, now)) : 0;
     const v: TicketView = {
       id: t.id,
       number: t.number,
@@ -72,6 +74,23 @@ export class Views {
     if (t.startedAt !== undefined) v.startedAt = this.iso(t.startedAt);
     if (t.finishedAt !== undefined) v.finishedAt = this.iso(t.finishedAt);
     return v;
+  }
+
+  /**
+   * `ticketsAhead`, with the section's queue walked once per state and second: the answers to a burst of
+   * tickets made durable together are all read from the one published state after the batch.
+   */
+  private aheadOf(state: HallState, t: Ticket, now: number): number {
+    const second = Math.floor(now / 1000);
+    const setup = this.setup;
+    let memo = this.positions;
+    if (!memo || memo.state !== state || memo.setup !== setup || memo.second !== second) memo = this.positions = { state, setup, second, bySection: new Map() };
+    let positions = memo.bySection.get(t.sectionId);
+    if (!positions) {
+      positions = new Map(sectionQueue(state, setup, t.sectionId, now).map((q, i) => [q.id, i]));
+      memo.bySection.set(t.sectionId, positions);
+    }
+    return positions.get(t.id) ?? 0;
   }
 
   /** `counts` (carried by SectionCounts) saves a pass over the day's tickets; without it they are counted. */
@@ -124,7 +143,7 @@ export class Views {
     }
     const clerk = this.clerk(state, w.id);
     if (clerk) v.clerk = clerk;
-    const cur = ws?.currentTicketId ? state.tickets[ws.currentTicketId] : undefined;
+    const cur = ws?.currentTicketId ? state.tickets.get(ws.currentTicketId) : undefined;
     if (cur) v.current = { id: cur.id, number: cur.number, sectionId: cur.sectionId, status: cur.status };
     return v;
   }
@@ -140,7 +159,7 @@ export class Views {
   }
 
   call(state: HallState, ticketId: string, windowId: string, recall: boolean, at: number): Omit<CallPayload, 'seq'> {
-    const t = state.tickets[ticketId];
+    const t = state.tickets.get(ticketId);
     const win = this.windowRef(windowId);
     const number = t?.number ?? '';
     return {
@@ -180,7 +199,7 @@ export class Views {
   /** The ticket a window's pad should ask to rate: finished there, not rated yet, the newest. */
   awaitingRating(state: HallState, windowId: string): Ticket | undefined {
     let best: Ticket | undefined;
-    for (const t of Object.values(state.tickets)) {
+    for (const t of state.tickets.values()) {
       if (t.windowId === windowId && t.status === 'done' && !t.rated && (!best || (t.finishedAt ?? 0) > (best.finishedAt ?? 0))) best = t;
     }
     return best;
@@ -199,7 +218,7 @@ export class Views {
     const clerk = this.clerk(state, windowId);
     if (clerk) snap.clerk = clerk;
     const curId = state.windows[windowId]?.currentTicketId;
-    const cur = curId ? state.tickets[curId] : undefined;
+    const cur = curId ? state.tickets.get(curId) : undefined;
     if (cur) snap.current = { ...this.padTicket(state, cur), status: cur.status };
     const awaiting = this.awaitingRating(state, windowId);
     // A pad asks only for the newest finished ticket, and only while no next citizen is being served.
@@ -232,7 +251,7 @@ export class Views {
       maxRecalls: this.setup.rules.maxRecalls,
     };
     const curId = state.windows[windowId]?.currentTicketId;
-    const cur = curId ? state.tickets[curId] : undefined;
+    const cur = curId ? state.tickets.get(curId) : undefined;
     if (cur) snap.current = { ...this.ticket(state, cur, now, 0), ...(cur.nameMasked ? { nameMasked: cur.nameMasked } : {}) };
     return snap;
   }
@@ -246,7 +265,7 @@ export class Views {
     let waitN = 0;
     let serviceSum = 0;
     let serviceN = 0;
-    for (const t of Object.values(state.tickets)) {
+    for (const t of state.tickets.values()) {
       issued++;
       if (t.status === 'done') served++;
       if (t.status === 'no_show') noShow++;
@@ -282,7 +301,7 @@ export class Views {
 
   manager(state: HallState, recentCalls: Omit<CallPayload, 'seq'>[], seq: number, now: number): ManagerSnapshot {
     const longest = new Map<string, number>();
-    for (const t of Object.values(state.tickets)) {
+    for (const t of state.tickets.values()) {
       if (!isQueued(t)) continue;
       const m = Math.floor((now - t.issuedAt) / 60000);
       if (m > (longest.get(t.sectionId) ?? 0)) longest.set(t.sectionId, m);
@@ -315,7 +334,7 @@ function tally(c: SectionTally, t: Ticket, d: 1 | -1): void {
 
 export function countSections(state: HallState): SectionTally {
   const c: SectionTally = { issued: new Map(), waiting: new Map() };
-  for (const t of Object.values(state.tickets)) tally(c, t, 1);
+  for (const t of state.tickets.values()) tally(c, t, 1);
   return c;
 }
 
@@ -345,8 +364,8 @@ export class SectionCounts {
         }
       }
       for (const id of touched) {
-        const before = prev.tickets[id];
-        const after = state.tickets[id];
+        const before = prev.tickets.get(id);
+        const after = state.tickets.get(id);
         if (before === after) continue;
         if (before) tally(this.counts, before, -1);
         if (after) tally(this.counts, after, 1);

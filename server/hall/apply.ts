@@ -2,6 +2,7 @@
 // Times come from the event's `at` (the journal stamps it with the instant the command was decided at).
 
 import { carryIndex } from './ticket-index.js';
+import { TicketTable } from './ticket-table.js';
 import type {
   EventBody,
   HallEvent,
@@ -23,7 +24,7 @@ export function initialState(setup: HallSetup): HallState {
     day: null,
     seq: 0,
     counters: {},
-    tickets: {},
+    tickets: TicketTable.empty(),
     windows,
     appointments: {},
     serviceTimes: {},
@@ -39,14 +40,10 @@ function omit<T extends object, K extends keyof T>(o: T, ...keys: K[]): Omit<T, 
   return copy;
 }
 
-/** The state with tickets replaced or added: one copy of the record however many change. */
+/** The state with tickets replaced or added; the table copies only the chunks they sit in. */
 function withTickets(state: HallState, changed: Ticket[]): HallState {
-  // A keyed loop copies a large (dictionary-mode) record markedly faster than spread; apply is O(tickets).
-  const tickets: Record<string, Ticket> = {};
-  const old = state.tickets;
-  for (const k of Object.keys(old)) tickets[k] = old[k]!;
-  for (const t of changed) tickets[t.id] = t;
-  carryIndex(state.tickets, tickets, changed.map((t) => [state.tickets[t.id], t]));
+  const tickets = state.tickets.with(changed);
+  carryIndex(state.tickets, tickets, changed.map((t) => [state.tickets.get(t.id), t]));
   return { ...state, tickets };
 }
 
@@ -79,9 +76,9 @@ export function transferSection(t: Ticket, to: TransferTarget, setup: HallSetup)
 }
 
 /** Every call that takes a ticket lets the holding (rejoined) tickets of its section move one place up. */
-function runDownHolds(tickets: Record<string, Ticket>, sectionId: string, calledId: string, at: number): Ticket[] {
+function runDownHolds(tickets: TicketTable, sectionId: string, calledId: string, at: number): Ticket[] {
   const out: Ticket[] = [];
-  for (const t of Object.values(tickets)) {
+  for (const t of tickets) {
     if (t.id === calledId || t.sectionId !== sectionId || !(t.holdCalls && t.holdCalls > 0) || t.status !== 'waiting') continue;
     const hold = t.holdCalls - 1;
     out.push(hold > 0 ? { ...t, holdCalls: hold } : { ...omit(t, 'holdCalls'), headSince: at });
@@ -93,10 +90,9 @@ function runDownHolds(tickets: Record<string, Ticket>, sectionId: string, called
 export function applyBody(state: HallState, e: EventBody, at: number, setup: HallSetup): HallState {
   switch (e.type) {
     case 'DayOpened': {
-      const tickets: Record<string, Ticket> = {};
-      for (const t of Object.values(state.tickets)) if (t.day === e.day) tickets[t.id] = t;
+      const tickets = state.tickets.filter((t) => t.day === e.day);
       const ratings: HallState['ratings'] = {};
-      for (const [id, r] of Object.entries(state.ratings)) if (tickets[id]) ratings[id] = r;
+      for (const [id, r] of Object.entries(state.ratings)) if (tickets.has(id)) ratings[id] = r;
       const windows: Record<string, WindowState> = {};
       for (const w of setup.windows) windows[w.id] = closedWindow(w.id);
       const appointments: HallState['appointments'] = {};
@@ -124,7 +120,7 @@ export function applyBody(state: HallState, e: EventBody, at: number, setup: Hal
     case 'WindowSignedOut': {
       const w = windowOf(state, e.windowId);
       let next = state;
-      const cur = w.currentTicketId ? state.tickets[w.currentTicketId] : undefined;
+      const cur = w.currentTicketId ? state.tickets.get(w.currentTicketId) : undefined;
       if (cur && cur.status === 'called') {
         // Called but not served: back to the head of its section, as a transfer would put it.
         next = withTicket(next, { ...omit(cur, 'windowId', 'holdCalls', 'transferTarget'), status: 'waiting', calls: 0, headSince: at });
@@ -134,7 +130,7 @@ export function applyBody(state: HallState, e: EventBody, at: number, setup: Hal
     }
 
     case 'TicketCalled': {
-      const t = state.tickets[e.ticketId];
+      const t = state.tickets.get(e.ticketId);
       if (!t) return state;
       const w = windowOf(state, e.windowId);
       let ticket: Ticket;
@@ -161,13 +157,13 @@ export function applyBody(state: HallState, e: EventBody, at: number, setup: Hal
     }
 
     case 'TicketStarted': {
-      const t = state.tickets[e.ticketId];
+      const t = state.tickets.get(e.ticketId);
       if (!t) return state;
       return withTicket(state, { ...t, status: 'serving', startedAt: at });
     }
 
     case 'TicketFinished': {
-      const t = state.tickets[e.ticketId];
+      const t = state.tickets.get(e.ticketId);
       if (!t) return state;
       const clerkId = state.windows[e.windowId]?.clerk?.id;
       const done: Ticket = { ...t, status: 'done', finishedAt: at, windowId: e.windowId };
@@ -183,20 +179,20 @@ export function applyBody(state: HallState, e: EventBody, at: number, setup: Hal
     }
 
     case 'TicketNoShow': {
-      const t = state.tickets[e.ticketId];
+      const t = state.tickets.get(e.ticketId);
       if (!t) return state;
       return releaseWindow(withTicket(state, { ...t, status: 'no_show', noShowAt: at }), e.windowId, t.id);
     }
 
     case 'TicketRejoined': {
-      const t = state.tickets[e.ticketId];
+      const t = state.tickets.get(e.ticketId);
       if (!t) return state;
       const base = { ...omit(t, 'windowId', 'holdCalls', 'headSince', 'transferTarget'), status: 'waiting' as const, calls: 0 };
       return withTicket(state, e.holdCalls > 0 ? { ...base, holdCalls: e.holdCalls } : { ...base, headSince: at });
     }
 
     case 'TicketTransferred': {
-      const t = state.tickets[e.ticketId];
+      const t = state.tickets.get(e.ticketId);
       if (!t) return state;
       const from = e.fromWindowId ?? t.windowId;
       const entry: Ticket['transfers'][number] = { at, fromSectionId: t.sectionId, to: e.to };
@@ -214,7 +210,7 @@ export function applyBody(state: HallState, e: EventBody, at: number, setup: Hal
     }
 
     case 'TicketCancelled': {
-      const t = state.tickets[e.ticketId];
+      const t = state.tickets.get(e.ticketId);
       if (!t) return state;
       return withTicket(state, { ...omit(t, 'holdCalls', 'headSince'), status: 'cancelled' });
     }
@@ -235,7 +231,7 @@ export function applyBody(state: HallState, e: EventBody, at: number, setup: Hal
     }
 
     case 'RatingRecorded': {
-      const t = state.tickets[e.rating.ticketId];
+      const t = state.tickets.get(e.rating.ticketId);
       let next: HallState = { ...state, ratings: { ...state.ratings, [e.rating.ticketId]: e.rating } };
       if (t) next = withTicket(next, { ...t, rated: true });
       if (e.followUp) next = { ...next, followUps: { ...next.followUps, [e.followUp.ticketId]: e.followUp } };

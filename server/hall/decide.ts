@@ -185,7 +185,7 @@ function needsOpening(state: HallState, today: string): boolean {
 }
 
 function dayOpened(state: HallState, day: string): EventBody {
-  const closedTicketIds = Object.values(state.tickets).filter(isLive).map((t) => t.id);
+  const closedTicketIds = state.tickets.values().filter(isLive).map((t) => t.id);
   const missedAppointmentCodes = Object.values(state.appointments)
     .filter((a) => a.date < day && a.status === 'booked')
     .map((a) => a.code);
@@ -352,7 +352,7 @@ interface At {
 function at(s: HallState, setup: HallSetup, windowId: string): At {
   const cfg = findWindow(setup, windowId)!;
   const ws = s.windows[windowId] ?? { id: windowId, status: 'closed', normalsSincePriority: 0, credits: {} };
-  const cur = ws.currentTicketId ? s.tickets[ws.currentTicketId] : undefined;
+  const cur = ws.currentTicketId ? s.tickets.get(ws.currentTicketId) : undefined;
   const current = cur && (cur.status === 'called' || cur.status === 'serving') ? cur : undefined;
   return { cfg, ws, current };
 }
@@ -405,7 +405,7 @@ function callTicket(s: HallState, cmd: Extract<Command, { type: 'CallTicket' }>,
   if (no) return no;
   const reason = cmd.reason.trim();
   if (!reason) return refuse('REASONS_REQUIRED', '指定叫号须填写原因 / calling out of order needs a reason');
-  const t = s.tickets[cmd.ticketId];
+  const t = s.tickets.get(cmd.ticketId);
   if (!t) return refuse('UNKNOWN_TICKET', '号票不存在 / unknown ticket', { ticketId: cmd.ticketId });
   if (!isQueued(t)) return refuse('BAD_STATE', `${t.number} 不在等候中 / the ticket is not waiting`, { status: t.status });
   if (!isCallableAt(t, w.cfg)) return refuse('BAD_STATE', `${t.number} 不由本窗口办理 / the ticket is not served at this window`, { sectionId: t.sectionId });
@@ -442,7 +442,7 @@ function start(s: HallState, windowId: string): Outcome {
 
 function currentOf(s: HallState, windowId: string): Ticket | undefined {
   const id = s.windows[windowId]?.currentTicketId;
-  const t = id ? s.tickets[id] : undefined;
+  const t = id ? s.tickets.get(id) : undefined;
   return t && (t.status === 'called' || t.status === 'serving') ? t : undefined;
 }
 
@@ -466,7 +466,7 @@ function noShow(s: HallState, windowId: string): Outcome {
 }
 
 function rejoin(s: HallState, id: string, ctx: DecideContext): Outcome {
-  const t = s.tickets[id];
+  const t = s.tickets.get(id);
   if (!t) return refuse('UNKNOWN_TICKET', '号票不存在 / unknown ticket', { ticketId: id });
   if (t.status !== 'no_show') return refuse('BAD_STATE', `${t.number} 不是过号状态 / only a no-show ticket can rejoin`, { status: t.status });
   const within = ctx.setup.rules.rejoinWithinMinutes;
@@ -514,7 +514,7 @@ function signOut(s: HallState, windowId: string, ctx: DecideContext): Outcome {
 }
 
 function cancelTicket(s: HallState, id: string, reason: string): Outcome {
-  const t = s.tickets[id];
+  const t = s.tickets.get(id);
   if (!t) return refuse('UNKNOWN_TICKET', '号票不存在 / unknown ticket', { ticketId: id });
   if (!isQueued(t) && t.status !== 'no_show') return refuse('BAD_STATE', `${t.number} 当前状态不能取消 / this ticket cannot be cancelled now`, { status: t.status });
   return ok([{ type: 'TicketCancelled', ticketId: t.id, reason }]);
@@ -607,7 +607,7 @@ function rate(
   ctx: DecideContext,
   today: string,
 ): Outcome {
-  const t = s.tickets[id];
+  const t = s.tickets.get(id);
   if (!t) return refuse('UNKNOWN_TICKET', '号票不存在 / unknown ticket', { ticketId: id });
   if (t.status !== 'done') return refuse('NOT_RATABLE', '业务办结后才能评价 / only a finished ticket can be rated', { status: t.status });
   if (t.rated) return refuse('ALREADY_RATED', '该号已评价 / this ticket has been rated', { ticketId: id });

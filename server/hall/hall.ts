@@ -10,8 +10,8 @@ import { Journal, type StoreLog } from '../store/journal.js';
 import { loadCheckpoint, saveCheckpoint } from '../store/checkpoint.js';
 import { HallError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { apply, decide, initialState, localDay } from './index.js';
-import type { Actor, Command, EventBody, HallEvent, HallSetup, HallState } from './types.js';
+import { apply, decide, initialState, localDay, TicketTable } from './index.js';
+import type { Actor, Command, EventBody, HallEvent, HallSetup, HallState, Ticket } from './types.js';
 
 export interface Publication {
   events: HallEvent[];
@@ -65,7 +65,8 @@ export class Hall {
     const journal = await Journal.open(opts.dataDir, { log });
     // A checkpoint ahead of the journal (journal lost its tail) is skipped: replay from an older one.
     const cp = await loadCheckpoint<HallState>(opts.dataDir, { log, maxSeq: journal.lastSeq });
-    let state: HallState = cp ? cp.state : initialState(opts.setup);
+    // A checkpoint holds JSON: the ticket table comes back as its plain record.
+    let state: HallState = cp ? { ...cp.state, tickets: TicketTable.fromJSON(cp.state.tickets as unknown as Record<string, Ticket>) } : initialState(opts.setup);
     let count = 0;
     for (const e of await collect(journal.readSince(state.seq, cp?.day ?? undefined))) {
       if (e.seq !== state.seq + 1) {

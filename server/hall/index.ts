@@ -5,3 +5,4 @@ export * from './queue.js';
 export { decide, formatNumber, ticketId } from './decide.js';
 export { apply, applyBody, initialState, closedWindow, transferSection } from './apply.js';
 export type * from './types.js';
+export { TicketTable } from './ticket-table.js';

@@ -275,7 +275,7 @@ export function findSection(setup: HallSetup, sectionId: string): Section | unde
 /** Queued tickets that this window may call: its sections', or those transferred to it by id. */
 export function eligibleAt(state: HallState, win: WindowConfig): Ticket[] {
   const out: Ticket[] = [];
-  for (const t of Object.values(state.tickets)) {
+  for (const t of state.tickets.values()) {
     if (!isQueued(t)) continue;
     if (t.transferTarget && 'windowId' in t.transferTarget) {
       if (t.transferTarget.windowId === win.id) out.push(t);
@@ -315,14 +315,14 @@ export function windowQueue(state: HallState, setup: HallSetup, windowId: string
 
 /** The call order within one section: a window serving only it, FIFO policy, counter at 0. */
 export function sectionQueue(state: HallState, setup: HallSetup, sectionId: string, now: number): Ticket[] {
-  const tickets = Object.values(state.tickets).filter((t) => isQueued(t) && t.sectionId === sectionId);
+  const tickets = state.tickets.values().filter((t) => isQueued(t) && t.sectionId === sectionId);
   const win: PickWindow = { id: `section:${sectionId}`, sectionIds: [sectionId], policy: 'fifo' };
   return drain(new Picker(tickets, win, { normalsSincePriority: 0, credits: {} }, setup.rules, now));
 }
 
 /** People the section's queue calls before this ticket; 0 when it is not waiting. */
 export function ticketsAhead(state: HallState, setup: HallSetup, ticketId: string, now: number): number {
-  const t = state.tickets[ticketId];
+  const t = state.tickets.get(ticketId);
   if (!t || !isQueued(t)) return 0;
   const i = sectionQueue(state, setup, t.sectionId, now).findIndex((q) => q.id === ticketId);
   return i < 0 ? 0 : i;
@@ -330,7 +330,7 @@ export function ticketsAhead(state: HallState, setup: HallSetup, ticketId: strin
 
 export function waitingCount(state: HallState, sectionId: string): number {
   let n = 0;
-  for (const t of Object.values(state.tickets)) if (t.sectionId === sectionId && isQueued(t)) n++;
+  for (const t of state.tickets.values()) if (t.sectionId === sectionId && isQueued(t)) n++;
   return n;
 }
 

@@ -3,6 +3,7 @@
 // never rescans the day's tickets. Pure memoisation: the answers equal a full recount.
 
 import type { Ticket } from './types.js';
+import type { TicketTable } from './ticket-table.js';
 
 export interface TicketIndex {
   /** Walk-in tickets issued per section today (appointments are booked against slot capacity instead). */
@@ -13,7 +14,7 @@ export interface TicketIndex {
   byIdDay: Map<string, number>;
 }
 
-const cache = new WeakMap<Record<string, Ticket>, TicketIndex>();
+const cache = new WeakMap<TicketTable, TicketIndex>();
 
 export const idSectionKey = (idKey: string, sectionId: string): string => `${idKey}\u0000${sectionId}`;
 
@@ -37,11 +38,11 @@ function count(ix: TicketIndex, t: Ticket, d: 1 | -1): void {
   }
 }
 
-export function ticketIndex(tickets: Record<string, Ticket>): TicketIndex {
+export function ticketIndex(tickets: TicketTable): TicketIndex {
   const cached = cache.get(tickets);
   if (cached) return cached;
   const ix: TicketIndex = { walkIns: new Map(), liveByIdSection: new Map(), byIdDay: new Map() };
-  for (const t of Object.values(tickets)) count(ix, t, 1);
+  for (const t of tickets) count(ix, t, 1);
   cache.set(tickets, ix);
   return ix;
 }
@@ -51,8 +52,8 @@ export function ticketIndex(tickets: Record<string, Ticket>): TicketIndex {
  * undefined for a new ticket). `from` loses its index and rebuilds it if it is ever asked again.
  */
 export function carryIndex(
-  from: Record<string, Ticket>,
-  to: Record<string, Ticket>,
+  from: TicketTable,
+  to: TicketTable,
   changed: [Ticket | undefined, Ticket][],
 ): void {
   const ix = cache.get(from);

@@ -1,5 +1,7 @@
-// The queue domain's vocabulary. Everything here is plain data: no classes, no I/O, no clock.
+// The queue domain's vocabulary. Plain data (the one exception: the immutable TicketTable), no I/O, no clock.
 // Times inside the domain are epoch milliseconds; the edges turn them into ISO-8601 strings with offset.
+
+import type { TicketTable } from './ticket-table.js';
 
 export type PriorityClass = 'normal' | 'appointment' | 'priority' | 'green';
 
@@ -227,7 +229,8 @@ export interface HallState {
   seq: number;
   /** Last daily sequence per section id. */
   counters: Record<string, number>;
-  tickets: Record<string, Ticket>;
+  /** Today's tickets (and, until the day opens, yesterday's). */
+  tickets: TicketTable;
   windows: Record<string, WindowState>;
   /** Keyed by code; today's and future ones. */
   appointments: Record<string, Appointment>;

@@ -82,6 +82,9 @@ export function createApp(o: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // API answers are live and never revalidated; hashing every body for an ETag is wasted work. Static pages
+  // get their validators from express.static, which does not use this setting.
+  app.set('etag', false);
   app.use(express.json({ limit: '64kb', strict: false }));
 
   const api = express.Router();
@@ -118,7 +121,7 @@ export function createApp(o: AppOptions): express.Express {
   };
 
   const ticketView = (ticketId: string) => {
-    const t = state().tickets[ticketId];
+    const t = state().tickets.get(ticketId);
     if (!t) throw new HallError('UNKNOWN_TICKET', `未找到号票 ${ticketId} / unknown ticket`);
     return o.views.ticket(state(), t, now());
   };
@@ -186,8 +189,12 @@ export function createApp(o: AppOptions): express.Express {
     const { events, state: after } = await o.hall.execute(command, { kind: 'citizen', ...(body.kioskId ? { kioskId: body.kioskId } : {}) });
     const issued = events.find((e) => e.type === 'TicketIssued');
     if (!issued || issued.type !== 'TicketIssued') throw new HallError('INTERNAL', 'no ticket issued');
-    const t = after.tickets[issued.ticket.id]!;
-    const view = o.views.ticket(after, t, now());
+    // Answer from the latest published state, read after the rest of this durable batch has been published
+    // (one macrotask later): every ticket of the batch then shares one walk of its section's queue.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const published = o.hall.state;
+    const t = published.tickets.get(issued.ticket.id) ?? after.tickets.get(issued.ticket.id)!;
+    const view = o.views.ticket(published.tickets.get(t.id) ? published : after, t, now());
     // No printer is attached to a kiosk until devices are configured: the kiosk shows the number instead.
     if (body.kioskId) view.printed = false;
     res.status(201).json({ ticket: view });
@@ -304,7 +311,7 @@ export function createApp(o: AppOptions): express.Express {
         if (pick === 'event' && 'ticketId' in e) ticketId = e.ticketId;
       }
       ticketId ??= after.windows[windowId]?.currentTicketId ?? before;
-      const t = ticketId ? after.tickets[ticketId] : undefined;
+      const t = ticketId ? after.tickets.get(ticketId) : undefined;
       if (!t) throw new HallError('NO_CURRENT_TICKET', '当前没有号票 / no current ticket');
       res.json({ ticket: o.views.ticket(after, t, now()) });
     });

@@ -3,19 +3,27 @@
 // `resync`; every later event carries the next seq, so a client that sees a gap knows to resync.
 //
 // Events go out only after the hall published them, i.e. after they are durable.
+//
+// Calls, window changes and pad events go out with every publication. Summaries that every ticket changes
+// (section counts, the staff consoles' queues, the manager's view) go out at most once per
+// `summaryIntervalMs`: the first change at once, later ones folded into one emit at the end of the interval.
+// A burst of tickets then costs the hall screens a few frames a second instead of one frame per ticket.
 
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Hall, Publication } from '../hall/hall.js';
 import type { Accounts, TokenClaims } from '../auth/accounts.js';
-import { SectionCounts, type Views } from '../views.js';
-import type { HallState } from '../hall/types.js';
+import { SectionCounts, type SectionTally, type Views } from '../views.js';
+import type { HallEvent, HallState } from '../hall/types.js';
 import { HallError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Ack, CallPayload } from './contract.js';
 
 const RECENT_CALLS = 12;
+
+/** Events that never change what a window shows (its status, clerk or current number). */
+const WINDOW_NEUTRAL: ReadonlySet<HallEvent['type']> = new Set(['TicketIssued', 'AppointmentBooked', 'AppointmentCancelled', 'RatingRecorded']);
 
 const rateSchema = z.strictObject({
   ticketId: z.string().min(1).max(64),
@@ -47,6 +55,8 @@ export interface RealtimeOptions {
   views: Views;
   accounts: Accounts;
   log: Logger;
+  /** Least time between two summary emits (section counts, consoles, manager); default 200 ms. */
+  summaryIntervalMs?: number;
 }
 
 export class Realtime {
@@ -57,6 +67,11 @@ export class Realtime {
   private readonly staffs = new Map<string, Stream>();
   private recentCalls: Omit<CallPayload, 'seq'>[] = [];
   private readonly sectionCounts = new SectionCounts();
+  /** The latest published state and its section tally, for the next summary emit. */
+  private summaryOf: { state: HallState; counts: SectionTally } | null = null;
+  private summaryTimer: NodeJS.Timeout | null = null;
+  private summaryDue = false;
+  private readonly summaryIntervalMs: number;
   private readonly nsp: { display: Namespace; pad: Namespace; staff: Namespace; manager: Namespace };
 
   constructor(
@@ -74,6 +89,7 @@ export class Realtime {
       this.pads.set(w.id, new Stream());
       this.staffs.set(w.id, new Stream());
     }
+    this.summaryIntervalMs = o.summaryIntervalMs ?? 200;
     this.recentCalls = this.rebuildRecentCalls(o.hall.state);
     // Prime the change detectors with what a fresh snapshot would show.
     this.detectChanges(o.hall.state);
@@ -86,7 +102,7 @@ export class Realtime {
   }
 
   private rebuildRecentCalls(state: HallState): Omit<CallPayload, 'seq'>[] {
-    const called = Object.values(state.tickets)
+    const called = state.tickets.values()
       .filter((t) => t.lastCalledAt !== undefined && t.windowId)
       .sort((a, b) => (b.lastCalledAt ?? 0) - (a.lastCalledAt ?? 0))
       .slice(0, RECENT_CALLS);
@@ -164,7 +180,7 @@ export class Realtime {
       reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ') } });
       return;
     }
-    const ticket = this.o.hall.state.tickets[parsed.data.ticketId];
+    const ticket = this.o.hall.state.tickets.get(parsed.data.ticketId);
     if (ticket && ticket.windowId !== windowId) {
       reply({ ok: false, error: { code: 'WRONG_WINDOW', message: '该号不在本窗口办理 / ticket not served at this window' } });
       return;
@@ -191,7 +207,7 @@ export class Realtime {
 
   private publish(p: Publication): void {
     const { state, events } = p;
-    const { display, pad, staff, manager } = this.nsp;
+    const { display, pad } = this.nsp;
     const padEvents = new Map<string, [string, Record<string, unknown>][]>();
     const toPad = (windowId: string, name: string, body: Record<string, unknown>) => {
       if (!padEvents.has(windowId)) padEvents.set(windowId, []);
@@ -212,7 +228,7 @@ export class Realtime {
         }
         case 'TicketStarted':
         case 'TicketFinished': {
-          const t = state.tickets[e.ticketId];
+          const t = state.tickets.get(e.ticketId);
           if (!t) break;
           const body: Record<string, unknown> = { ticket: this.views.padTicket(state, t) };
           const clerk = this.views.clerk(state, e.windowId);
@@ -228,18 +244,53 @@ export class Realtime {
       }
     }
 
+    // Most publications are tickets being issued: they change no window, so the windows are not re-rendered.
+    const windows = events.some((e) => !WINDOW_NEUTRAL.has(e.type)) ? this.views.windows(state) : null;
+    for (const w of windows ?? []) {
+      if (this.display.changed(`window:${w.id}`, w)) display.emit('window', { seq: this.display.next(), window: w });
+      if (this.pads.get(w.id)!.changed('window', w)) (padEvents.get(w.id) ?? padEvents.set(w.id, []).get(w.id)!).unshift(['window', { window: w }]);
+    }
+    for (const [windowId, queued] of padEvents) {
+      const padStream = this.pads.get(windowId);
+      if (!padStream) continue;
+      for (const [name, body] of queued) pad.to(windowId).emit(name, { seq: padStream.next(), ...body });
+    }
+
+    // The tally is carried by every publication's events, so it is advanced here, not at emit time.
+    this.summaryOf = { state, counts: this.sectionCounts.advance(state, events) };
+    this.requestSummary();
+  }
+
+  /** Leading edge at once, then at most one emit per interval carrying the latest state. */
+  private requestSummary(): void {
+    if (this.summaryTimer) {
+      this.summaryDue = true;
+      return;
+    }
+    this.emitSummary();
+    if (this.summaryIntervalMs <= 0) return;
+    const tick = () => {
+      if (!this.summaryDue) {
+        this.summaryTimer = null;
+        return;
+      }
+      this.summaryDue = false;
+      this.emitSummary();
+      this.summaryTimer = setTimeout(tick, this.summaryIntervalMs);
+      this.summaryTimer.unref();
+    };
+    this.summaryTimer = setTimeout(tick, this.summaryIntervalMs);
+    this.summaryTimer.unref();
+  }
+
+  private emitSummary(): void {
+    if (!this.summaryOf) return;
+    const { state, counts } = this.summaryOf;
+    const { display, staff, manager } = this.nsp;
     const sections = this.views
-      .sections(state, this.sectionCounts.advance(state, events))
+      .sections(state, counts)
       .map((s) => ({ id: s.id, waiting: s.waiting, estimatedWaitMinutes: s.estimatedWaitMinutes }));
     if (this.display.changed('queue', sections)) display.emit('queue', { seq: this.display.next(), sections });
-    for (const w of this.views.windows(state)) {
-      if (this.display.changed(`window:${w.id}`, w)) display.emit('window', { seq: this.display.next(), window: w });
-      const padStream = this.pads.get(w.id)!;
-      const windowChanged = padStream.changed('window', w);
-      const queued = padEvents.get(w.id) ?? [];
-      if (windowChanged) queued.unshift(['window', { window: w }]);
-      for (const [name, body] of queued) pad.to(w.id).emit(name, { seq: padStream.next(), ...body });
-    }
 
     for (const [windowId, stream] of this.staffs) {
       // Compute a console view only for windows with a console open; a later connect gets a snapshot.
@@ -274,6 +325,8 @@ export class Realtime {
   }
 
   async close(): Promise<void> {
+    if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    this.summaryTimer = null;
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 }

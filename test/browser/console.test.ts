@@ -96,7 +96,7 @@ describe('staff console and manager dashboard (browser)', function () {
     await p.getByRole('button', { name: /呼叫下一位/ }).click();
     const number = await waitText(p.locator('.c-current-number'), /^[A-Z]\d{3,}$/);
     await waitText(result(p), `呼叫下一位：${number}`);
-    const t = Object.values(suite.hall.hall.hall.state.tickets).find((x) => x.number === number)!;
+    const t = suite.hall.hall.hall.state.tickets.values().find((x) => x.number === number)!;
     await p.keyboard.press('t');
     const dialog = p.getByRole('dialog');
     await dialog.waitFor();

@@ -137,4 +137,20 @@ describe('Socket.IO streams on the real server', () => {
     expect(update.sections.find((s: { id: string }) => s.id === sectionId).waiting).to.equal(1);
     expect(m.log.some(([n]) => n === 'queue')).to.equal(true);
   });
+
+  it('folds a burst of tickets into a few section-count events that end on the right count', async () => {
+    const d = track(connect(h.url, '/display'));
+    const snap = await until(() => d.log.find(([n]) => n === 'snapshot')?.[1], 'snapshot');
+    const before = snap.sections.find((x: { id: string }) => x.id === sectionId).waiting as number;
+    const burst = 40;
+    const answers = await Promise.all(Array.from({ length: burst }, () => api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId } })));
+    expect(answers.every((a) => a.status === 201)).to.equal(true);
+    const waitingIn = (p: any) => p.sections.find((x: { id: string }) => x.id === sectionId).waiting as number;
+    await until(() => d.log.some(([n, p]) => n === 'queue' && waitingIn(p) === before + burst), 'final count');
+    const queues = d.log.filter(([n]) => n === 'queue');
+    // One event per ticket would be 40; the first comes at once, the rest at most one per interval.
+    expect(queues.length).to.be.greaterThan(0).and.lessThan(burst / 2);
+    const seqs = d.log.filter(([n]) => n !== 'snapshot').map(([, p]) => p.seq as number);
+    expect(seqs).to.deep.equal(seqs.map((_, i) => snap.seq + 1 + i));
+  });
 });

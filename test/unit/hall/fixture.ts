@@ -225,13 +225,13 @@ export class Harness {
   }
 
   ticket(id: string): Ticket {
-    const t = this.state.tickets[id];
+    const t = this.state.tickets.get(id);
     if (!t) return expect.fail(`ticket ${id} not in state`);
     return t;
   }
 
   byNumber(number: string): Ticket {
-    const t = Object.values(this.state.tickets).find((x) => x.number === number);
+    const t = this.state.tickets.values().find((x) => x.number === number);
     if (!t) return expect.fail(`ticket ${number} not in state`);
     return t;
   }

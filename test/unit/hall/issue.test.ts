@@ -14,7 +14,7 @@ describe('issuing tickets', () => {
     const h = new Harness();
     const events = h.ok({ type: 'IssueTicket', sectionId: 'A' }, CITIZEN);
     expect(events.map((e) => e.type)).to.deep.equal(['DayOpened', 'TicketIssued']);
-    const t = Object.values(h.state.tickets)[0]!;
+    const t = h.state.tickets.values()[0]!;
     expect(t).to.include({ id: '20261123-A001', number: 'A001', day: DAY, sectionId: 'A', status: 'waiting', priority: 'normal', calls: 0, issuedAt: h.now, kioskId: 'k1' });
     expect(h.state.day).to.equal(DAY);
   });
@@ -43,7 +43,7 @@ describe('issuing tickets', () => {
     expect(numbers[999]).to.equal('A1000');
     expect(numbers[1000]).to.equal('A1001');
     expect(new Set(numbers).size).to.equal(1001);
-    expect(h.state.tickets['20261123-A1000']?.number).to.equal('A1000');
+    expect(h.state.tickets.get('20261123-A1000')?.number).to.equal('A1000');
   });
 
   it('takes the priority class from the command and defaults to normal', () => {
@@ -145,7 +145,7 @@ describe('issuing tickets', () => {
     it('applies no identity limit to tickets taken without an ID', () => {
       const h = new Harness();
       for (let i = 0; i < 5; i++) h.issue('A');
-      expect(Object.keys(h.state.tickets)).to.have.length(5);
+      expect(h.state.tickets.size).to.equal(5);
     });
   });
 
@@ -262,7 +262,7 @@ describe('the business day', () => {
     if (opened.type !== 'DayOpened') return;
     expect(opened.day).to.equal('2026-11-24');
     expect([...opened.closedTicketIds].sort()).to.deep.equal([waiting.id, called.id, serving.id].sort());
-    expect(Object.values(h.state.tickets).map((t) => t.id)).to.deep.equal(['20261124-A001']);
+    expect(h.state.tickets.values().map((t) => t.id)).to.deep.equal(['20261124-A001']);
     expect(h.state.counters).to.deep.equal({ A: 1 });
     for (const w of Object.values(h.state.windows)) {
       expect(w).to.deep.equal({ id: w.id, status: 'closed', normalsSincePriority: 0, credits: {} });

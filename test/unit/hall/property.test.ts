@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { apply, decide, initialState, windowQueue } from '../../../server/hall/index.js';
+import { apply, decide, initialState, TicketTable, windowQueue } from '../../../server/hall/index.js';
 import { ticketIndex } from '../../../server/hall/ticket-index.js';
-import type { Actor, Command, HallEvent, HallSetup, HallState, PriorityClass, TransferTarget } from '../../../server/hall/types.js';
+import type { Actor, Command, HallEvent, HallSetup, HallState, PriorityClass, Ticket, TransferTarget } from '../../../server/hall/types.js';
 import { Harness, T, clerk, makeSetup } from './fixture.js';
 
 /** mulberry32: a small seeded PRNG, so a failing sequence can be replayed from its seed. */
@@ -30,10 +30,10 @@ function generator(rand: () => number, setup: HallSetup) {
   const ids = ['id-1', 'id-2', 'id-3', 'id-4'];
 
   return (state: HallState): Gen => {
-    const tickets = Object.keys(state.tickets);
+    const tickets = state.tickets.values().map((t) => t.id);
     const codes = Object.keys(state.appointments);
     const ticketId = (prefer?: string) => {
-      const fitting = prefer ? tickets.filter((id) => state.tickets[id]!.status === prefer) : [];
+      const fitting = prefer ? tickets.filter((id) => state.tickets.get(id)!.status === prefer) : [];
       if (fitting.length > 0 && rand() < 0.8) return pick(fitting);
       return tickets.length > 0 && rand() < 0.9 ? pick(tickets) : '20260101-Z001';
     };
@@ -98,19 +98,19 @@ function generator(rand: () => number, setup: HallSetup) {
 function checkInvariants(state: HallState, events: HallEvent[], where: string): void {
   expect(state.seq, where).to.equal(events.length);
   // The index apply carries forward must equal a recount over a fresh copy of the tickets.
-  expect(ticketIndex(state.tickets), `${where}: carried ticket index drifted`).to.deep.equal(ticketIndex({ ...state.tickets }));
+  expect(ticketIndex(state.tickets), `${where}: carried ticket index drifted`).to.deep.equal(ticketIndex(TicketTable.of(state.tickets.values())));
   const current = new Map<string, string>();
   for (const w of Object.values(state.windows)) {
     if (w.status === 'closed') expect(w.currentTicketId, `${where}: closed window ${w.id} holds a ticket`).to.equal(undefined);
     if (!w.currentTicketId) continue;
-    const t = state.tickets[w.currentTicketId];
+    const t = state.tickets.get(w.currentTicketId);
     expect(t, `${where}: window ${w.id} points at a missing ticket`).to.not.equal(undefined);
     expect(['called', 'serving'], where).to.include(t!.status);
     expect(t!.windowId, `${where}: ticket ${t!.id} does not point back to ${w.id}`).to.equal(w.id);
     expect(current.has(t!.id), `${where}: ticket ${t!.id} current at two windows`).to.equal(false);
     current.set(t!.id, w.id);
   }
-  for (const t of Object.values(state.tickets)) {
+  for (const t of state.tickets) {
     expect(t.day, where).to.equal(state.day);
     if (t.status === 'called' || t.status === 'serving') expect(current.get(t.id), `${where}: ${t.number} ${t.status} but no window has it`).to.equal(t.windowId);
     if (t.holdCalls !== undefined) {
@@ -193,10 +193,10 @@ describe('random command sequences (seeded)', () => {
             expect(h.state.counters[e.ticket.sectionId], where).to.be.at.least(n);
           }
           if (e.type === 'DayOpened') holds.clear();
-          if (e.type === 'TicketRejoined') holds.set(e.ticketId, { section: h.state.tickets[e.ticketId]!.sectionId, hold: e.holdCalls, calls: 0 });
+          if (e.type === 'TicketRejoined') holds.set(e.ticketId, { section: h.state.tickets.get(e.ticketId)!.sectionId, hold: e.holdCalls, calls: 0 });
           if (e.type === 'TicketCalled' && !e.recall) {
             holds.delete(e.ticketId);
-            const section = h.state.tickets[e.ticketId]?.sectionId;
+            const section = h.state.tickets.get(e.ticketId)?.sectionId;
             for (const x of holds.values()) if (x.section === section) x.calls++;
           }
           if (e.type === 'TicketCalled' && !e.recall && !e.outOfOrder && g.cmd.type === 'CallNext' && before.day === h.state.day) {
@@ -205,7 +205,7 @@ describe('random command sequences (seeded)', () => {
         }
         checkInvariants(h.state, h.events, where);
         for (const [id, x] of holds) {
-          const t = h.state.tickets[id];
+          const t = h.state.tickets.get(id);
           if (!t || t.status !== 'waiting') {
             holds.delete(id);
           } else if (x.calls < x.hold) {
@@ -222,7 +222,9 @@ describe('random command sequences (seeded)', () => {
       let replayed = initialState(setup);
       for (const e of h.events) replayed = apply(replayed, e, setup);
       expect(replayed).to.deep.equal(h.state);
-      expect(JSON.parse(JSON.stringify(h.state))).to.deep.equal(h.state);
+      // What a checkpoint holds: JSON, with the ticket table written as its record and read back.
+      const parsed = JSON.parse(JSON.stringify(h.state)) as Omit<HallState, 'tickets'> & { tickets: Record<string, Ticket> };
+      expect({ ...parsed, tickets: TicketTable.fromJSON(parsed.tickets) }).to.deep.equal(h.state);
       let drained = 0;
       for (const w of setup.windows) drained += drainMatchesPrediction(h.state, setup, w.id, h.now);
       expect(drained, 'some tickets should be left to drain').to.be.greaterThan(0);
@@ -245,7 +247,7 @@ describe('speed', () => {
       for (const b of d.events) state = apply(state, { ...b, seq: ++seq, at: now } as HallEvent, setup);
     };
     for (let i = 0; i < 2000; i++) push({ type: 'IssueTicket', sectionId: i % 2 ? 'A' : 'B', idKey: `id-${i}`, priority: i % 5 === 0 ? 'priority' : 'normal' });
-    expect(Object.keys(state.tickets)).to.have.length(2000);
+    expect(state.tickets.values().map((t) => t.id)).to.have.length(2000);
 
     const t0 = performance.now();
     let okCount = 0;
@@ -266,7 +268,7 @@ describe('speed', () => {
       for (const b of d.events) chained = apply(chained, { ...b, seq: ++chainSeq, at: now } as HallEvent, setup);
     }
     const chainMs = performance.now() - t1;
-    expect(Object.keys(chained.tickets)).to.have.length(4000);
+    expect(chained.tickets.size).to.equal(4000);
 
     push({ type: 'SignIn', windowId: 'w3', clerk: clerk(3) });
     const t2 = performance.now();

@@ -34,7 +34,7 @@ describe('section counts carried across publications', () => {
       for (let step = 0; step < 1500; step++) {
         now += Math.floor(r() * 90_000);
         if (r() < 0.004) now += 24 * 3600_000; // the business day turns
-        const tickets = Object.values(state.tickets);
+        const tickets = state.tickets.values();
         const w = pick(windows);
         const commands: Command[] = [
           { type: 'IssueTicket', sectionId: pick(sections).id, idKey: `id${Math.floor(r() * 400)}`, priority: r() < 0.2 ? 'priority' : 'normal' },
