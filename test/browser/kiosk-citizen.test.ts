@@ -197,7 +197,7 @@ describe('kiosk citizen flows: booking, large text, self-service terminal, check
     await p.keyboard.type(booked!.code);
     await p.keyboard.press('Enter');
     const number = await waitText(p.locator('.k-ticket-number'), /^B\d{3,}$/);
-    const ticket = Object.values(hall.running.hall.state.tickets).find((t) => t.number === number)!;
+    const ticket = hall.running.hall.state.tickets.values().find((t) => t.number === number)!;
     expect(ticket).to.include({ priority: 'appointment', appointmentCode: booked!.code });
     expect(hall.running.hall.state.appointments[booked!.code]).to.include({ status: 'checked_in' });
     expect(p.errors).to.deep.equal([]);

@@ -92,3 +92,26 @@ describe('TicketTable', () => {
     expect(a).not.to.deep.equal(TicketTable.of([ticket(1), { ...ticket(2), status: 'called' }]));
   });
 });
+
+describe('TicketTable use across the code', () => {
+  it('is never read with Object.values/keys/entries, which would see no tickets', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const root = new URL('../../../', import.meta.url).pathname;
+    const offenders: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const e of await readdir(join(root, dir), { withFileTypes: true })) {
+        const rel = join(dir, e.name);
+        if (e.isDirectory()) await walk(rel);
+        else if (/\.tsx?$/.test(e.name)) {
+          const text = await readFile(join(root, rel), 'utf8');
+          text.split('\n').forEach((line, i) => {
+            if (/Object\.(values|keys|entries)\([^()]*\.tickets\)/.test(line)) offenders.push(`${rel}:${i + 1}`);
+          });
+        }
+      }
+    };
+    for (const dir of ['server', 'test', 'bench']) await walk(dir);
+    expect(offenders, 'use table.values() or iterate the table').to.deep.equal([]);
+  });
+});
