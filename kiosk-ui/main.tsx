@@ -216,7 +216,7 @@ function Kiosk() {
       />
     );
   } else if (screen.kind === 'progress') {
-    content = <ProgressScreen kioskId={kioskId} onBack={goHome} />;
+    content = <ProgressScreen onBack={goHome} />;
   } else if (screen.kind === 'section') {
     const sec = sections.find((s) => s.id === screen.sectionId);
     content = sec ? (

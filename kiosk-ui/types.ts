@@ -62,12 +62,22 @@ export interface AppointmentView {
 /** POST /api/v1/kiosks/:id/print */
 export type PrintOutcome = { printed: true } | { printed: false; error: { code: string; message: string } };
 
-/** One case in a progress answer. */
+export type ProgressStatus = 'received' | 'accepted' | 'review' | 'approved' | 'done' | 'refused' | 'notice_issued';
+
+/** One case as the central approval system reports it (GET /api/v1/progress?receipt=). */
 export interface CaseProgress {
-  receiptNumber: string;
+  receiptNo: string;
+  serviceCode: string;
   serviceName: string;
-  status: string;
-  statusText: string;
-  acceptedAt?: string;
-  dueDate?: string;
+  /** Masked (张*三). */
+  applicantName: string;
+  status: ProgressStatus;
+  steps: { status: ProgressStatus; at: string }[];
+  promisedDueDate?: string;
+  updatedAt: string;
 }
+
+/** The hall's answer: live, or the approval system is unreachable (with the last answer, when there is one). */
+export type ProgressAnswer =
+  | { available: true; cached: boolean; fetchedAt: string; progress: CaseProgress }
+  | { available: false; error: { code: string; message: string }; retryAfterSeconds: number; stale?: { fetchedAt: string; progress?: CaseProgress } };

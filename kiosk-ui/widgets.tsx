@@ -26,7 +26,7 @@ export function weekdayOf(date: string): string {
 /** Booking codes avoid I, L and O, which read like 1 and 0. */
 export const CODE_KEYS = '1234567890ABCDEFGHJKMNPQRSTUVWXYZ';
 /** Receipt numbers are the approval system's: any digit or capital letter. */
-export const ALL_KEYS = '1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+export const ALL_KEYS = '1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ-';
 
 /** One big target per key, then delete and clear. */
 export function Keypad({ onKey, onDelete, onClear, keys = CODE_KEYS }: { onKey: (k: string) => void; onDelete: () => void; onClear: () => void; keys?: string }) {

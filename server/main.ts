@@ -193,6 +193,7 @@ async function cli(): Promise<void> {
     `  ${running.config.hall.name}${demo ? '（演示 / demo）' : ''}`,
     '',
     ...PAGES.map((p) => `  ${p.title.padEnd(28)} ${running.url}/${p.path}/${p.query.endsWith('=') ? p.query + firstWindow : p.query}`),
+    `  ${'24小时自助终端 / 24-hour terminal'.padEnd(28)} ${running.url}/kiosk/?kiosk=${running.config.kiosks.at(-1)?.id ?? ''}&mode=self-service`,
     `  ${'API'.padEnd(28)} ${running.url}/api/v1/health`,
     '',
     ...(demo ? ['  Demo accounts:', ...running.demoLines.map((l) => `    ${l}`), ''] : []),

@@ -402,7 +402,9 @@ function indexPage(o: AppOptions, built: boolean): string {
   const items = PAGES.map((p) => {
     const q = p.query.endsWith('=') ? p.query + encodeURIComponent(firstWindow) : p.query;
     return `<li><a href="/${p.path}/${q}">${escapeHtml(p.title)}</a> <code>/${p.path}/${escapeHtml(q)}</code></li>`;
-  }).join('\n');
+  }).join('\n') +
+    // The same kiosk page as a 24-hour self-service terminal, whatever the hour.
+    `\n<li><a href="/kiosk/?kiosk=${encodeURIComponent(o.config.kiosks.at(-1)?.id ?? '')}&amp;mode=self-service">24小时自助终端 / 24-hour self-service terminal</a> <code>/kiosk/?mode=self-service</code></li>`;
   const warn = built ? '' : '<p class="warn">页面尚未构建：运行 <code>npm run build</code> / pages not built yet: run <code>npm run build</code></p>';
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(o.config.hall.name)}</title>
 <style>body{font:18px/1.6 system-ui,"Noto Sans CJK SC",sans-serif;margin:3rem;color:#1d2733}h1{color:#b3261e}code{color:#555}.warn{color:#b3261e}</style>

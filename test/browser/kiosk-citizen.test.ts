@@ -159,15 +159,64 @@ describe('kiosk citizen flows: booking, large text, self-service terminal, check
     await shot(p, 'kiosk-guide.png');
     expect(await p.locator('body').innerText()).to.not.match(ID_LIKE);
 
-    // Progress query by receipt number, typed on the keypad.
+    // Progress query by receipt number, typed on the keypad. The approval system's answers are played by
+    // intercepting the hall's progress route (the central link has its own tests).
+    const progress = {
+      receiptNo: 'SL2026-0001',
+      serviceCode: 'E01',
+      serviceName: '代开增值税发票',
+      applicantName: '张*三',
+      status: 'review',
+      steps: [
+        { status: 'received', at: '2026-11-20T09:12:00+08:00' },
+        { status: 'accepted', at: '2026-11-20T09:30:00+08:00' },
+        { status: 'review', at: '2026-11-21T10:00:00+08:00' },
+      ],
+      promisedDueDate: '2026-11-27',
+      updatedAt: '2026-11-21T10:00:00+08:00',
+    };
+    const answers = [
+      { status: 200, body: { available: true, cached: false, fetchedAt: '2026-11-23T19:00:00+08:00', progress } },
+      {
+        status: 200,
+        body: {
+          available: false,
+          error: { code: 'CENTRAL_UNREACHABLE', message: 'x' },
+          retryAfterSeconds: 30,
+          stale: { fetchedAt: '2026-11-23T18:40:00+08:00', progress },
+        },
+      },
+      { status: 404, body: { error: { code: 'CASE_NOT_FOUND', message: 'x' } } },
+    ];
+    const asked: string[] = [];
+    await p.route('**/api/v1/progress?*', (route) => {
+      asked.push(new URL(route.request().url()).searchParams.get('receipt') ?? '');
+      const a = answers.shift()!;
+      return route.fulfill({ status: a.status, contentType: 'application/json', body: JSON.stringify(a.body) });
+    });
     await p.getByRole('button', { name: /返回/ }).first().click();
     await p.getByRole('button', { name: /返回/ }).first().click();
     await p.locator('.k-more-item[data-more="progress"]').click();
-    for (const k of 'SL2026') await p.locator(`.k-key[data-key="${k}"]`).click();
-    expect(await p.locator('.k-code-value').innerText()).to.equal('SL2026');
-    await shot(p, 'kiosk-progress.png');
+    for (const k of 'SL2026-0001') await p.locator(`.k-key[data-key="${k}"]`).click();
+    expect(await p.locator('.k-code-value').innerText()).to.equal('SL2026-0001');
     await p.getByRole('button', { name: '查询', exact: true }).click();
-    await p.locator('.k-progress[data-state="result"], .k-progress[data-state="error"]').waitFor();
+    await p.locator('.k-case').waitFor();
+    expect(asked).to.deep.equal(['SL2026-0001']);
+    expect(await p.locator('.k-case-status').innerText()).to.equal('审查中');
+    expect(await p.locator('.k-case').innerText()).to.contain('代开增值税发票').and.contain('张*三').and.contain('2026-11-27');
+    expect(await p.locator('.k-steps li').allInnerTexts()).to.have.length(3);
+    await shot(p, 'kiosk-progress.png');
+    // The approval system out of reach: the last answer, marked with its time.
+    await p.getByRole('button', { name: '再查一件' }).click();
+    await p.keyboard.type('SL2026-0001');
+    await p.keyboard.press('Enter');
+    await p.locator('.k-inline-error[data-code="CENTRAL_UNREACHABLE"]').waitFor();
+    expect(await p.locator('.k-inline-error').innerText()).to.contain('审批系统暂时无法连接').and.contain('2026-11-23 18:40');
+    await p.getByRole('button', { name: '再查一件' }).click();
+    await p.keyboard.type('SL0000-0000');
+    await p.keyboard.press('Enter');
+    await waitText(p.locator('.k-progress .k-error h2'), '没有查到办件，请核对受理单号');
+    await p.unroute('**/api/v1/progress?*');
 
     // A booking is still possible after hours.
     await p.getByRole('button', { name: /返回/ }).first().click();
@@ -201,5 +250,47 @@ describe('kiosk citizen flows: booking, large text, self-service terminal, check
     expect(ticket).to.include({ priority: 'appointment', appointmentCode: booked!.code });
     expect(hall.running.hall.state.appointments[booked!.code]).to.include({ status: 'checked_in' });
     expect(p.errors).to.deep.equal([]);
+  });
+});
+
+describe('kiosk self-service terminal in English (browser)', function () {
+  this.timeout(60_000);
+  let browser: Browser | undefined;
+  let hall: TestHall;
+
+  before(async function () {
+    browser = await browserOrSkip(this);
+    await buildUi();
+    hall = await startTestHall();
+  });
+  after(async () => {
+    await browser?.close();
+    await hall?.close();
+  });
+
+  it('runs as a self-service terminal with ?mode=self-service and reads guides in English, then switches to Chinese', async () => {
+    const p = await browser!.page(LANDSCAPE);
+    await p.goto(`${hall.url}/kiosk/?kiosk=kiosk-2&mode=self-service&lang=en`);
+    await p.locator('.k-self').waitFor();
+    expect(await p.locator('.k-self-banner h1').innerText()).to.equal('The hall is in 24-hour self-service time');
+    expect(await p.locator('.k-more-title').allInnerTexts()).to.deep.equal(['Service guides', 'Case progress', 'Book a visit']);
+    await p.locator('.k-more-item[data-more="guides"]').click();
+    await p.getByPlaceholder('Search a service name or keyword').fill('housing');
+    await p.locator('.k-service').first().getByRole('button', { name: 'Open guide' }).click();
+    await p.locator('.k-guide-part[data-part="contact"]').waitFor();
+    expect(await p.locator('.k-guide-part h2').allInnerTexts()).to.deep.equal([
+      'Legal basis',
+      'Conditions',
+      'Materials',
+      'Procedure',
+      'Time limit',
+      'Fees',
+      'Contact',
+    ]);
+    await p.getByRole('button', { name: '中文' }).click();
+    expect(await p.locator('.k-guide-part h2').first().innerText()).to.equal('设定依据');
+    expect(await p.locator('html').getAttribute('lang')).to.equal('zh-CN');
+    expect(p.errors).to.deep.equal([]);
+    await p.close();
   });
 });
