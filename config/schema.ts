@@ -175,7 +175,33 @@ export interface SelfServiceConfig {
   hours: { open: string; close: string } | null;
 }
 
+/** When the manager's dashboard raises an alert. Changed live from the dashboard (server/manager/settings.ts). */
+export interface AlertThresholds {
+  /** A section's longest waiting ticket has waited more than this. */
+  waitMinutes: number;
+  /** A window has been paused longer than this. */
+  pausedMinutes: number;
+  /** Records waiting in the outbox to the central system. */
+  outboxBacklog: number;
+  /** A case this many working days (or fewer) before its promised deadline. */
+  caseWarnDays: number;
+  /** Raise an alert for every rating of 不满意 / 非常不满意. */
+  negativeRating: boolean;
+  /** Raise an alert for every device reported offline or faulty. */
+  deviceFault: boolean;
+}
+
+export const DEFAULT_ALERTS: AlertThresholds = {
+  waitMinutes: 30,
+  pausedMinutes: 15,
+  outboxBacklog: 20,
+  caseWarnDays: 2,
+  negativeRating: true,
+  deviceFault: true,
+};
+
 export interface HallConfig {
+  alerts: AlertThresholds;
   hall: HallInfo;
   setup: HallSetup;
   kiosks: KioskConfig[];
@@ -203,6 +229,15 @@ const padSchema = z.strictObject({
 
 const voiceSchema = z.strictObject({ repeat: int(1, 5) });
 
+export const alertsSchema = z.strictObject({
+  waitMinutes: int(1, 480),
+  pausedMinutes: int(1, 480),
+  outboxBacklog: int(1, 100_000),
+  caseWarnDays: int(0, 30),
+  negativeRating: z.boolean(),
+  deviceFault: z.boolean(),
+});
+
 const staffMemberSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: 'must be lowercase letters, digits, "_" or "-"' }),
   name: text,
@@ -220,6 +255,8 @@ export const hallFileSchema = z.strictObject({
   kiosks: z.array(kioskSchema).min(1),
   pad: padSchema,
   voice: voiceSchema,
+  /** Optional: the defaults (DEFAULT_ALERTS) apply without it. */
+  alerts: alertsSchema.optional(),
 });
 
 export const sectionsFileSchema = z.strictObject({ sections: z.array(sectionSchema).min(1) });
@@ -245,6 +282,7 @@ export type SchemaMatchesDomain = [
   Expect<Equal<z.output<typeof kioskSchema>, KioskConfig>>,
   Expect<Equal<z.output<typeof padSchema>, PadConfig>>,
   Expect<Equal<z.output<typeof voiceSchema>, VoiceConfig>>,
+  Expect<Equal<z.output<typeof alertsSchema>, AlertThresholds>>,
   Expect<Equal<z.output<typeof staffMemberSchema>, StaffMember>>,
 ];
 
@@ -376,6 +414,7 @@ export function loadConfig(dir: string = configDir): HallConfig {
   }
   const { utcOffsetMinutes, holidays, workdays } = calendarFile;
   return {
+    alerts: hallFile.alerts ?? DEFAULT_ALERTS,
     hall: hallFile.hall,
     setup: {
       sections: sectionsFile.sections,
@@ -390,6 +429,22 @@ export function loadConfig(dir: string = configDir): HallConfig {
     staff: staffFile.staff,
     selfService: hallFile.selfService,
   };
+}
+
+/**
+ * A whole setup as a manager sends it for a live change: the same schema and the same cross-checks as the
+ * files in config/. Returns the setup or the issues (paths relative to the setup).
+ */
+export function checkSetup(value: unknown): { ok: true; setup: HallSetup } | { ok: false; issues: ConfigIssue[] } {
+  const file = 'setup';
+  const r = hallSetupSchema.safeParse(value);
+  if (!r.success) return { ok: false, issues: zodIssues(file, r.error) };
+  const issues: ConfigIssue[] = [];
+  checkSections(r.data.sections, r.data.ticketingHours, file, issues);
+  checkWindows(r.data.windows, r.data.sections, file, issues);
+  checkCalendar({ ...r.data.calendar }, file, issues);
+  if (r.data.ticketingHours) checkHours(r.data.ticketingHours, 'ticketingHours', file, issues);
+  return issues.length ? { ok: false, issues } : { ok: true, setup: r.data };
 }
 
 // ---------------------------------------------------------------- checks across fields and files

@@ -12,6 +12,10 @@ export type ServerErrorCode =
   | 'NO_CARD_READ'
   | 'STORE_FAILED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'ALREADY_ACKNOWLEDGED'
+  | 'ACCOUNT_EXISTS'
+  /** A PDF needs a CJK font and none is installed (fonts-noto-cjk). */
+  | 'NO_FONT'
   | 'INTERNAL';
 
 export class HallError extends Error {
@@ -62,6 +66,8 @@ export function statusFor(code: ServerErrorCode): number {
       return 503;
     case 'INTERNAL':
       return 500;
+    case 'NO_FONT':
+      return 503;
     default:
       return 409;
   }

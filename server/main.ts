@@ -15,6 +15,7 @@ import { createApp, PAGES } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { Realtime } from './realtime/streams.js';
 import { Views } from './views.js';
+import { Manager } from './manager/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,6 +39,7 @@ export interface RunningHall {
   config: HallConfig;
   realtime: Realtime;
   accounts: Accounts;
+  manager: Manager;
   http: HttpServer;
   /** The demo accounts, one line each, for the start banner (empty outside demo mode). */
   demoLines: string[];
@@ -121,9 +123,12 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
 
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();
-  const app = createApp({ hall, views, accounts, config, log, demo, idSecret, uiDir: opts.uiDir ?? join(root, 'dist', 'ui'), startedAt });
+  const manager = await Manager.open({ hall, config, dataDir, log });
+  const app = createApp({ hall, views, accounts, config, log, demo, idSecret, uiDir: opts.uiDir ?? join(root, 'dist', 'ui'), startedAt, manager });
   const http = createServer(app);
   const realtime = new Realtime(http, { hall, views, accounts, log });
+  realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload() }));
+  manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
 
   // The business day turns at local midnight even when nobody acts: check every 30 s.
   const openDay = async () => {
@@ -145,6 +150,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     // Port taken: release the journal and timers so a retry (or the next process) starts clean.
     clearInterval(dayTimer);
     await realtime.close().catch(() => {});
+    await manager.close();
     await hall.close();
     throw err;
   }
@@ -161,6 +167,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     config,
     realtime,
     accounts,
+    manager,
     http,
     demoLines,
     async close() {
@@ -169,6 +176,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       clearInterval(dayTimer);
       await realtime.close();
       await new Promise<void>((r) => http.close(() => r()));
+      await manager.close();
       await hall.close();
     },
   };

@@ -5,6 +5,7 @@ import { carryIndex } from './ticket-index.js';
 import { TicketTable } from './ticket-table.js';
 import type {
   EventBody,
+  FollowUp,
   HallEvent,
   HallSetup,
   HallState,
@@ -87,7 +88,9 @@ function runDownHolds(tickets: TicketTable, sectionId: string, calledId: string,
 }
 
 /** Applies an event body at instant `at`, leaving `seq` alone (decide uses this to look ahead). */
-export function applyBody(state: HallState, e: EventBody, at: number, setup: HallSetup): HallState {
+export function applyBody(state: HallState, e: EventBody, at: number, configured: HallSetup): HallState {
+  // A setup a manager changed live (SetupChanged) wins over the configured one.
+  const setup = state.setup ?? configured;
   switch (e.type) {
     case 'DayOpened': {
       const tickets = state.tickets.filter((t) => t.day === e.day);
@@ -236,6 +239,27 @@ export function applyBody(state: HallState, e: EventBody, at: number, setup: Hal
       if (t) next = withTicket(next, { ...t, rated: true });
       if (e.followUp) next = { ...next, followUps: { ...next.followUps, [e.followUp.ticketId]: e.followUp } };
       return next;
+    }
+
+    case 'SetupChanged': {
+      // Windows new to the setup start closed; removed ones were closed (decide made sure) and go.
+      const windows: Record<string, WindowState> = {};
+      for (const w of e.setup.windows) windows[w.id] = state.windows[w.id] ?? closedWindow(w.id);
+      return { ...state, setup: e.setup, windows };
+    }
+
+    case 'FollowUpRecorded': {
+      const f = state.followUps[e.ticketId];
+      if (!f) return state;
+      const next: FollowUp = { ...f, updatedBy: e.by, updatedAt: at };
+      if (e.verification !== undefined) next.verification = e.verification;
+      if (e.rectification !== undefined) next.rectification = e.rectification;
+      if (e.reply !== undefined) next.reply = e.reply;
+      if (e.closed) {
+        next.status = 'closed';
+        next.closedAt = at;
+      }
+      return { ...state, followUps: { ...state.followUps, [f.ticketId]: next } };
     }
 
     default:

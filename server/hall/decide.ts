@@ -1,6 +1,7 @@
 // Commands → events. Total: any input gives either events or a structured refusal, never an exception.
 // Pure: time is ctx.now, appointment codes come from ctx.newCode (or are derived from the state).
 
+import { changeSetup, recordFollowUp } from './manage.js';
 import { applyBody } from './apply.js';
 import { addDays, addWorkingDays, isValidDay, isWorkingDay, localDay, localMinutes, parseHm } from './calendar.js';
 import {
@@ -52,8 +53,10 @@ const WINDOW_COMMANDS = new Set<string>([
   'SignIn', 'SignOut', 'CallNext', 'CallTicket', 'Recall', 'Start', 'Finish', 'NoShow', 'Transfer', 'Pause', 'Resume',
 ]);
 const CITIZEN_COMMANDS = new Set<string>(['IssueTicket', 'BookAppointment', 'CancelAppointment', 'Rate', 'RatingTimeout', 'Rejoin']);
+/** Commands only a manager (or the system) may give. */
+const MANAGER_COMMANDS = new Set<string>(['ChangeSetup', 'RecordFollowUp']);
 const ALL_COMMANDS = new Set<string>([
-  ...WINDOW_COMMANDS, ...CITIZEN_COMMANDS, 'OpenDay', 'CancelTicket',
+  ...WINDOW_COMMANDS, ...CITIZEN_COMMANDS, ...MANAGER_COMMANDS, 'OpenDay', 'CancelTicket',
 ]);
 const ISSUE_PRIORITIES = new Set<string>(['normal', 'priority', 'green']);
 
@@ -113,6 +116,13 @@ function checkShape(c: unknown): Refusal | null {
       return null;
     case 'CancelAppointment':
       return isStr(cmd.code) ? null : badCommand('code');
+    case 'ChangeSetup':
+      if (!isStr(cmd.summary)) return badCommand('summary');
+      return checkContext({ now: 0, setup: cmd.setup }) ? badCommand('setup') : null;
+    case 'RecordFollowUp':
+      if (!isStr(cmd.ticketId)) return badCommand('ticketId');
+      for (const f of ['verification', 'rectification', 'reply'] as const) if (!optStr(cmd[f])) return badCommand(f);
+      return cmd.close === undefined || typeof cmd.close === 'boolean' ? null : badCommand('close');
     case 'Rate': {
       if (!isStr(cmd.ticketId)) return badCommand('ticketId');
       const level = cmd.level;
@@ -158,7 +168,7 @@ function checkActor(cmd: Command, actor: Actor | undefined, setup: HallSetup): R
     case 'clerk': {
       const a = actor as Extract<Actor, { kind: 'clerk' }>;
       if (!isStr(a.windowId) || !a.clerk || !isStr(a.clerk.id)) return forbidden();
-      if (cmd.type === 'OpenDay') return forbidden();
+      if (cmd.type === 'OpenDay' || MANAGER_COMMANDS.has(cmd.type)) return forbidden();
       break;
     }
     default:
@@ -253,6 +263,10 @@ function decideOn(s: HallState, cmd: Command, ctx: DecideContext, today: string)
       return rate(s, cmd.ticketId, cmd.level, cmd.reasons ?? [], cmd.comment, ctx, today);
     case 'RatingTimeout':
       return rate(s, cmd.ticketId, null, [], undefined, ctx, today);
+    case 'ChangeSetup':
+      return changeSetup(s, cmd.setup, cmd.summary, ctx);
+    case 'RecordFollowUp':
+      return recordFollowUp(s, cmd, ctx);
   }
 }
 

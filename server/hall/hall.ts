@@ -52,7 +52,7 @@ export class Hall {
     this.journal = journal;
     this.live = state;
     this.published = state;
-    this.setupValue = opts.setup;
+    this.setupValue = state.setup ?? opts.setup;
     this.nextPublishSeq = state.seq + 1;
     this.now = opts.now ?? Date.now;
     this.replayed = replayed;
@@ -72,7 +72,7 @@ export class Hall {
       if (e.seq !== state.seq + 1) {
         throw new HallError('STORE_FAILED', `journal gap: expected seq ${state.seq + 1}, found ${e.seq}`);
       }
-      state = apply(state, e, opts.setup);
+      state = apply(state, e, state.setup ?? opts.setup);
       count++;
     }
     if (state.seq !== journal.lastSeq) {
@@ -115,10 +115,12 @@ export class Hall {
     let state = before;
     let dayOpened: HallState | null = null;
     for (const e of events) {
-      state = apply(state, e, this.setupValue);
+      state = apply(state, e, state.setup ?? this.setupValue);
       if (e.type === 'DayOpened') dayOpened = state;
     }
     this.live = state;
+    // A live setup change (SetupChanged) is in force for the next command at once.
+    if (state.setup) this.setupValue = state.setup;
 
     let durable: HallEvent[];
     try {

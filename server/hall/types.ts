@@ -219,6 +219,16 @@ export interface FollowUp {
   /** 'YYYY-MM-DD', working days from the rating. */
   dueDate: string;
   status: 'open' | 'closed';
+  /** What the manager found when checking the complaint (核实情况). */
+  verification?: string;
+  /** What was changed because of it (整改措施). */
+  rectification?: string;
+  /** What the citizen was told on the return visit (回访答复). */
+  reply?: string;
+  /** Manager user id of the last entry. */
+  updatedBy?: string;
+  updatedAt?: number;
+  closedAt?: number;
 }
 
 /** Everything the queue knows. Snapshots and replays produce exactly this. */
@@ -238,6 +248,11 @@ export interface HallState {
   serviceTimes: Record<string, number[]>;
   ratings: Record<string, Rating>;
   followUps: Record<string, FollowUp>;
+  /**
+   * The setup a manager put in force live (SetupChanged); from then on it wins over the one built from
+   * config/. Absent: the configured setup applies. Kept in the state so checkpoints and replay carry it.
+   */
+  setup?: HallSetup;
 }
 
 // ---------------------------------------------------------------- commands
@@ -286,7 +301,11 @@ export type Command =
     }
   | { type: 'CancelAppointment'; code: string }
   | { type: 'Rate'; ticketId: string; level: RatingLevel; reasons?: string[]; comment?: string }
-  | { type: 'RatingTimeout'; ticketId: string };
+  | { type: 'RatingTimeout'; ticketId: string }
+  /** Manager only: puts a whole new setup in force; the edge has validated it against config/schema.ts. */
+  | { type: 'ChangeSetup'; setup: HallSetup; summary: string }
+  /** Manager only: records the steps of a negative rating's follow-up; `close` ends it (all three needed). */
+  | { type: 'RecordFollowUp'; ticketId: string; verification?: string; rectification?: string; reply?: string; close?: boolean };
 
 export type CommandType = Command['type'];
 
@@ -332,7 +351,17 @@ export type EventBody =
   | { type: 'WindowResumed'; windowId: string }
   | { type: 'AppointmentBooked'; appointment: Appointment }
   | { type: 'AppointmentCancelled'; code: string }
-  | { type: 'RatingRecorded'; rating: Rating; followUp?: FollowUp };
+  | { type: 'RatingRecorded'; rating: Rating; followUp?: FollowUp }
+  | { type: 'SetupChanged'; setup: HallSetup; by: string; summary: string }
+  | {
+      type: 'FollowUpRecorded';
+      ticketId: string;
+      by: string;
+      verification?: string;
+      rectification?: string;
+      reply?: string;
+      closed: boolean;
+    };
 
 export type EventType = EventBody['type'];
 
@@ -372,6 +401,12 @@ export type DomainErrorCode =
   | 'NOT_RATABLE'
   | 'ALREADY_RATED'
   | 'REASONS_REQUIRED'
+  /** A live setup change that would strand a signed-in window or live tickets. */
+  | 'SETUP_CONFLICT'
+  | 'UNKNOWN_FOLLOW_UP'
+  | 'FOLLOW_UP_CLOSED'
+  /** A follow-up closes only with verification, rectification and the reply recorded. */
+  | 'FOLLOW_UP_INCOMPLETE'
   /** A command whose shape the edge should have refused (missing or mistyped fields). */
   | 'BAD_COMMAND';
 

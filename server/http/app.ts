@@ -15,6 +15,8 @@ import { identityKey, isValidIdNumber, maskName } from '../privacy.js';
 import type { Views } from '../views.js';
 import type { KioskPrinting } from '../kiosk/printing.js';
 import { citizenRoutes } from './citizen.js';
+import type { Manager } from '../manager/index.js';
+import { managerRoutes, metricsHandler } from '../manager/routes.js';
 
 export interface AppOptions {
   hall: Hall;
@@ -28,6 +30,8 @@ export interface AppOptions {
   startedAt: number;
   /** The kiosks' printers for booking slips and guides; without it the kiosk routes answer NO_PRINTER. */
   kioskPrinting?: KioskPrinting;
+  /** The manager's back end (alerts, KPIs, reports, live config, audit, metrics); routes absent without it. */
+  manager?: Manager;
 }
 
 export const PAGES = [
@@ -356,10 +360,12 @@ export function createApp(o: AppOptions): express.Express {
   });
 
   api.use(citizenRoutes(o));
+  if (o.manager) api.use(managerRoutes({ manager: o.manager, accounts: o.accounts }));
 
   api.use((req, _res, next) => next(new HallError('NOT_FOUND', `no such endpoint: ${req.method} ${req.path}`)));
 
   app.use('/api/v1', api);
+  if (o.manager) app.get('/metrics', metricsHandler(o.manager));
 
   // Pages: one static bundle per client, built by scripts/build-ui.mjs.
   for (const p of PAGES) {

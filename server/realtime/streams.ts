@@ -66,6 +66,7 @@ export class Realtime {
   private readonly pads = new Map<string, Stream>();
   private readonly staffs = new Map<string, Stream>();
   private recentCalls: Omit<CallPayload, 'seq'>[] = [];
+  private managerExtra: () => Record<string, unknown> = () => ({});
   private readonly sectionCounts = new SectionCounts();
   /** The latest published state and its section tally, for the next summary emit. */
   private summaryOf: { state: HallState; counts: SectionTally } | null = null;
@@ -120,14 +121,14 @@ export class Realtime {
 
     pad.use((s, next) => {
       const windowId = (s.handshake.auth as { windowId?: unknown } | undefined)?.windowId;
-      if (typeof windowId !== 'string' || !this.pads.has(windowId)) return next(connectError('UNKNOWN_WINDOW', '未知窗口 / unknown window'));
+      if (typeof windowId !== 'string' || !this.o.views.windowConfig(windowId)) return next(connectError('UNKNOWN_WINDOW', '未知窗口 / unknown window'));
       s.data.windowId = windowId;
       next();
     });
     pad.on('connection', (s) => {
       const windowId = s.data.windowId as string;
       void s.join(windowId);
-      const snap = () => s.emit('snapshot', this.views.pad(this.o.hall.state, windowId, this.pads.get(windowId)!.seq));
+      const snap = () => s.emit('snapshot', this.views.pad(this.o.hall.state, windowId, this.padStream(windowId).seq));
       snap();
       s.on('resync', snap);
       s.on('rate', (payload: unknown, ack?: unknown) => this.onRate(windowId, payload, ack, false));
@@ -139,7 +140,7 @@ export class Realtime {
         const claims = this.o.accounts.verifyToken(tokenOf(s));
         const asked = (s.handshake.auth as { windowId?: unknown } | undefined)?.windowId;
         const windowId = claims.role === 'clerk' ? claims.win : typeof asked === 'string' ? asked : claims.win;
-        if (!windowId || !this.staffs.has(windowId)) return next(connectError('UNKNOWN_WINDOW', '未签入窗口 / no window'));
+        if (!windowId || !this.o.views.windowConfig(windowId)) return next(connectError('UNKNOWN_WINDOW', '未签入窗口 / no window'));
         s.data.windowId = windowId;
         s.data.claims = claims;
         next();
@@ -150,7 +151,7 @@ export class Realtime {
     staff.on('connection', (s) => {
       const windowId = s.data.windowId as string;
       void s.join(windowId);
-      const snap = () => s.emit('snapshot', this.views.staff(this.o.hall.state, windowId, this.staffs.get(windowId)!.seq, this.o.hall.now()));
+      const snap = () => s.emit('snapshot', this.views.staff(this.o.hall.state, windowId, this.staffStream(windowId).seq, this.o.hall.now()));
       snap();
       s.on('resync', snap);
     });
@@ -165,7 +166,7 @@ export class Realtime {
       }
     });
     manager.on('connection', (s) => {
-      const snap = () => s.emit('snapshot', this.views.manager(this.o.hall.state, this.recentCalls, this.manager.seq, this.o.hall.now()));
+      const snap = () => s.emit('snapshot', { ...this.views.manager(this.o.hall.state, this.recentCalls, this.manager.seq, this.o.hall.now()), ...this.managerExtra() });
       snap();
       s.on('resync', snap);
     });
@@ -248,11 +249,10 @@ export class Realtime {
     const windows = events.some((e) => !WINDOW_NEUTRAL.has(e.type)) ? this.views.windows(state) : null;
     for (const w of windows ?? []) {
       if (this.display.changed(`window:${w.id}`, w)) display.emit('window', { seq: this.display.next(), window: w });
-      if (this.pads.get(w.id)!.changed('window', w)) (padEvents.get(w.id) ?? padEvents.set(w.id, []).get(w.id)!).unshift(['window', { window: w }]);
+      if (this.padStream(w.id).changed('window', w)) (padEvents.get(w.id) ?? padEvents.set(w.id, []).get(w.id)!).unshift(['window', { window: w }]);
     }
     for (const [windowId, queued] of padEvents) {
-      const padStream = this.pads.get(windowId);
-      if (!padStream) continue;
+      const padStream = this.padStream(windowId);
       for (const [name, body] of queued) pad.to(windowId).emit(name, { seq: padStream.next(), ...body });
     }
 
@@ -315,8 +315,31 @@ export class Realtime {
     this.manager.changed('queue', sections);
     for (const w of this.views.windows(state)) {
       this.display.changed(`window:${w.id}`, w);
-      this.pads.get(w.id)?.changed('window', w);
+      this.padStream(w.id).changed('window', w);
     }
+  }
+
+  /** Data other modules add to the manager's snapshot (e.g. `alerts`). */
+  setManagerExtra(fn: () => Record<string, unknown>): void {
+    this.managerExtra = fn;
+  }
+
+  /** An event of another module on the /manager stream, numbered with the stream's other events. */
+  emitManager(name: string, body: Record<string, unknown>): void {
+    this.nsp.manager.emit(name, { ...body, seq: this.manager.next() });
+  }
+
+  /** Windows added by a live setup change get their streams on first use. */
+  private padStream(id: string): Stream {
+    let s = this.pads.get(id);
+    if (!s) this.pads.set(id, (s = new Stream()));
+    return s;
+  }
+
+  private staffStream(id: string): Stream {
+    let s = this.staffs.get(id);
+    if (!s) this.staffs.set(id, (s = new Stream()));
+    return s;
   }
 
   /** Kick every socket; used by tests to simulate a network blip and by shutdown. */

@@ -1,0 +1,305 @@
+// The hall manager's back end: alerts, KPIs and reports from the journal, follow-ups, live configuration,
+// thresholds, audit trail, metrics and backup. The composition root opens one Manager and mounts its
+// router; other modules plug their data in through `devices`, `outbox` and `cases` providers.
+
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Low } from 'lowdb';
+import { DEFAULT_ALERTS, type AlertThresholds, type HallConfig } from '../../config/schema.js';
+import type { Hall } from '../hall/hall.js';
+import { addDays, localDay, toIso } from '../hall/calendar.js';
+import type { HallEvent } from '../hall/types.js';
+import type { Logger } from '../log.js';
+import { openDocument } from '../store/durable-file.js';
+import { AppendLog } from './applog.js';
+import {
+  AlertEngine,
+  caseSource,
+  deviceSource,
+  outboxSource,
+  queueSources,
+  type CaseDeadline,
+  type DeviceHealth,
+  type OutboxStatus,
+  type StoredAlert,
+} from './alerts.js';
+import type { AlertView, AlertsPayload, AuditEntry } from './contract.js';
+import { computeKpis, type KpiReport } from './kpi.js';
+import { Histogram, LATENCY_BUCKETS, observeCalls } from './metrics.js';
+import { reportCsv, reportPdf, type ReportNames } from './reports.js';
+
+export interface ManagerProviders {
+  devices?: () => DeviceHealth[];
+  outbox?: () => OutboxStatus;
+  cases?: () => CaseDeadline[];
+}
+
+export interface ManagerOptions {
+  hall: Hall;
+  config: HallConfig;
+  dataDir: string;
+  log: Logger;
+  /** Wall clock for latency measurement (the hall's own clock may be simulated in tests). */
+  wallClock?: () => number;
+  /** Seconds between alert evaluations when nothing happens (waits grow with time alone). */
+  evaluateEverySeconds?: number;
+}
+
+interface SettingsDoc {
+  alerts?: AlertThresholds;
+}
+
+interface AuditRecord {
+  at: number;
+  by: string;
+  action: string;
+  detail: string;
+}
+
+export class Manager {
+  readonly callLatency = new Histogram(LATENCY_BUCKETS);
+  private providers: ManagerProviders = {};
+  private readonly timers: NodeJS.Timeout[] = [];
+  private pending: NodeJS.Timeout | null = null;
+  private unsubscribe: () => void = () => {};
+  private reportChain: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly o: ManagerOptions,
+    readonly alerts: AlertEngine,
+    private readonly settings: Low<SettingsDoc>,
+    private readonly audit: AppendLog<AuditRecord>,
+    private readonly auditRecords: AuditRecord[],
+  ) {}
+
+  static async open(o: ManagerOptions): Promise<Manager> {
+    const dir = path.join(o.dataDir, 'manager');
+    const alerts = await AlertEngine.open(o.dataDir);
+    const settings = await openDocument<SettingsDoc>(path.join(dir, 'settings.json'), {});
+    const { log: audit, records } = await AppendLog.open<AuditRecord>(path.join(dir, 'audit.ndjson'));
+    if (audit.skipped) o.log.warn({ file: audit.file, skipped: audit.skipped }, 'audit log: unreadable lines skipped');
+    const m = new Manager(o, alerts, settings, audit, records);
+    const hall = o.hall;
+    for (const [name, src] of Object.entries(queueSources(() => hall.state, () => hall.setup, () => m.thresholds))) alerts.addSource(name, src);
+    const wall = o.wallClock ?? Date.now;
+    m.unsubscribe = hall.subscribe((p) => {
+      observeCalls(m.callLatency, p.events, wall());
+      m.scheduleEvaluation();
+      const opened = p.events.find((e): e is Extract<HallEvent, { type: 'DayOpened' }> => e.type === 'DayOpened');
+      if (opened) m.queueScheduledReports(opened.day);
+    });
+    const every = (o.evaluateEverySeconds ?? 10) * 1000;
+    const t = setInterval(() => void m.evaluate(), every);
+    t.unref();
+    m.timers.push(t);
+    await m.evaluate();
+    // Catch up on yesterday's report if the server was down when the day turned.
+    if (hall.state.day) m.queueScheduledReports(hall.state.day);
+    return m;
+  }
+
+  /** Plugs in the data of the device, outbox and case modules; each becomes an alert source. */
+  plug(p: ManagerProviders): void {
+    this.providers = { ...this.providers, ...p };
+    const setup = () => this.o.hall.setup;
+    const th = () => this.thresholds;
+    if (p.devices) this.alerts.addSource('devices', deviceSource(p.devices, th));
+    if (p.outbox) this.alerts.addSource('outbox', outboxSource(p.outbox, th));
+    if (p.cases) this.alerts.addSource('cases', caseSource(p.cases, setup, th));
+    this.scheduleEvaluation();
+  }
+
+  get devices(): DeviceHealth[] | null {
+    return this.providers.devices ? this.providers.devices() : null;
+  }
+
+  get outbox(): OutboxStatus | null {
+    return this.providers.outbox ? this.providers.outbox() : null;
+  }
+
+  get thresholds(): AlertThresholds {
+    return this.settings.data.alerts ?? this.o.config.alerts ?? DEFAULT_ALERTS;
+  }
+
+  async setThresholds(t: AlertThresholds, by: string): Promise<void> {
+    const before = this.thresholds;
+    this.settings.data.alerts = t;
+    await this.settings.write();
+    const changed = (Object.keys(t) as (keyof AlertThresholds)[]).filter((k) => t[k] !== before[k]).map((k) => `${k}: ${before[k]} → ${t[k]}`);
+    await this.record(by, 'thresholds.change', changed.join('; ') || '(unchanged)');
+    this.scheduleEvaluation();
+  }
+
+  // ------------------------------------------------------------ alerts
+
+  private scheduleEvaluation(): void {
+    if (this.pending) return;
+    // Coalesce bursts of publications into one evaluation.
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      void this.evaluate();
+    }, 100);
+    this.pending.unref();
+  }
+
+  async evaluate(): Promise<void> {
+    try {
+      await this.alerts.evaluate(this.o.hall.now());
+    } catch (err) {
+      this.o.log.error({ err: (err as Error).message }, 'alert evaluation failed');
+    }
+  }
+
+  alertView(a: StoredAlert): AlertView {
+    const cal = this.o.hall.setup.calendar;
+    const v: AlertView = { id: a.id, key: a.key, kind: a.kind, severity: a.severity, raisedAt: toIso(a.raisedAt, cal), params: a.params };
+    if (a.clearedAt !== undefined) v.clearedAt = toIso(a.clearedAt, cal);
+    if (a.ack) v.ack = { by: a.ack.by, at: toIso(a.ack.at, cal), ...(a.ack.note ? { note: a.ack.note } : {}) };
+    return v;
+  }
+
+  alertsPayload(): AlertsPayload {
+    const active = this.alerts.active();
+    return { active: active.map((a) => this.alertView(a)), holding: active.filter((a) => this.alerts.isHolding(a)).length };
+  }
+
+  async acknowledge(id: string, by: string, note?: string): Promise<AlertView> {
+    const a = await this.alerts.ack(id, by, this.o.hall.now(), note);
+    await this.record(by, 'alert.ack', `${a.kind} ${a.key}${note ? ` — ${note}` : ''}`);
+    return this.alertView(a);
+  }
+
+  // ------------------------------------------------------------ audit
+
+  async record(by: string, action: string, detail: string): Promise<void> {
+    const r: AuditRecord = { at: this.o.hall.now(), by, action, detail };
+    await this.audit.append(r);
+    this.auditRecords.push(r);
+  }
+
+  auditLog(opts: { limit?: number; from?: number; to?: number } = {}): AuditEntry[] {
+    const cal = this.o.hall.setup.calendar;
+    const out: AuditEntry[] = [];
+    for (let i = this.auditRecords.length - 1; i >= 0 && out.length < (opts.limit ?? 200); i--) {
+      const r = this.auditRecords[i]!;
+      if (opts.from !== undefined && r.at < opts.from) continue;
+      if (opts.to !== undefined && r.at > opts.to) continue;
+      out.push({ at: toIso(r.at, cal), by: r.by, action: r.action, detail: r.detail });
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ KPIs and reports
+
+  /** Events of business days from..to, read from the journal (durable records only). */
+  async eventsBetween(from: string, to: string): Promise<HallEvent[]> {
+    const out: HallEvent[] = [];
+    for await (const e of this.o.hall.journal.readSince(0, from)) {
+      if (e.type === 'DayOpened' && e.day > to) break;
+      out.push(e);
+    }
+    return out;
+  }
+
+  async kpis(from: string, to: string): Promise<KpiReport> {
+    const events = await this.eventsBetween(from, to);
+    return computeKpis(events, { from, to, utcOffsetMinutes: this.o.hall.setup.calendar.utcOffsetMinutes });
+  }
+
+  names(): ReportNames {
+    const s = this.o.hall.setup;
+    return { hall: this.o.config.hall.name, sections: s.sections, windows: s.windows };
+  }
+
+  today(): string {
+    return this.o.hall.state.day ?? localDay(this.o.hall.now(), this.o.hall.setup.calendar);
+  }
+
+  async report(kind: 'daily' | 'monthly', period: string, format: 'csv' | 'pdf'): Promise<Buffer> {
+    const { from, to, title, compare } = this.period(kind, period);
+    const k = await this.kpis(from, to);
+    if (format === 'csv') return Buffer.from(reportCsv(k, this.names()), 'utf8');
+    const cmp = compare ? { label: compare.label, report: await this.kpis(compare.day, compare.day) } : undefined;
+    return reportPdf(k, this.names(), { title, generatedAt: toIso(this.o.hall.now(), this.o.hall.setup.calendar), ...(cmp ? { compare: cmp } : {}) });
+  }
+
+  period(kind: 'daily' | 'monthly', period: string): { from: string; to: string; title: string; compare?: { day: string; label: string } } {
+    if (kind === 'daily') {
+      const lastWeek = addDays(period, -7);
+      return { from: period, to: period, title: `日报 Daily report ${period}`, compare: { day: lastWeek, label: `上周同日 ${lastWeek}` } };
+    }
+    const [y, m] = period.split('-').map(Number) as [number, number];
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    return { from: `${period}-01`, to: `${period}-${String(last).padStart(2, '0')}`, title: `月报 Monthly report ${period}` };
+  }
+
+  reportsDir(): string {
+    return path.join(this.o.dataDir, 'reports');
+  }
+
+  /** On a new business day: the day before's daily report and, on a month's first day, last month's. */
+  private queueScheduledReports(day: string): void {
+    const yesterday = addDays(day, -1);
+    const jobs: ['daily' | 'monthly', string][] = [['daily', yesterday]];
+    if (day.endsWith('-01')) jobs.push(['monthly', yesterday.slice(0, 7)]);
+    this.reportChain = this.reportChain.then(async () => {
+      for (const [kind, period] of jobs) await this.writeScheduled(kind, period);
+    });
+  }
+
+  private async writeScheduled(kind: 'daily' | 'monthly', period: string): Promise<void> {
+    const dir = path.join(this.reportsDir(), kind);
+    await fsp.mkdir(dir, { recursive: true });
+    const { from, to } = this.period(kind, period);
+    const days = await this.o.hall.journal.days();
+    if (!days.some((d) => d >= from && d <= to)) return; // nothing happened then: no empty report
+    for (const format of ['csv', 'pdf'] as const) {
+      const file = path.join(dir, `${period}.${format}`);
+      try {
+        await fsp.access(file);
+        continue; // already made
+      } catch {
+        /* make it */
+      }
+      try {
+        const bytes = await this.report(kind, period, format);
+        await fsp.writeFile(`${file}.tmp`, bytes);
+        await fsp.rename(`${file}.tmp`, file);
+        this.o.log.info({ file }, 'scheduled report written');
+      } catch (err) {
+        this.o.log.warn({ file, err: (err as Error).message }, 'scheduled report not written');
+      }
+    }
+  }
+
+  /** Resolves when scheduled report jobs queued so far are done (tests, shutdown). */
+  async reportsSettled(): Promise<void> {
+    await this.reportChain.catch(() => {});
+  }
+
+  async listReports(): Promise<{ kind: 'daily' | 'monthly'; name: string; size: number }[]> {
+    const out: { kind: 'daily' | 'monthly'; name: string; size: number }[] = [];
+    for (const kind of ['daily', 'monthly'] as const) {
+      let names: string[] = [];
+      try {
+        names = await fsp.readdir(path.join(this.reportsDir(), kind));
+      } catch {
+        continue;
+      }
+      for (const name of names.filter((n) => /^\d{4}-\d{2}(-\d{2})?\.(csv|pdf)$/.test(n)).sort().reverse()) {
+        const st = await fsp.stat(path.join(this.reportsDir(), kind, name));
+        out.push({ kind, name, size: st.size });
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    for (const t of this.timers) clearInterval(t);
+    if (this.pending) clearTimeout(this.pending);
+    await this.reportsSettled();
+    await this.alerts.close();
+    await this.audit.close();
+  }
+}
