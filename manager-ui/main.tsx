@@ -1,14 +1,22 @@
-// Manager dashboard (大厅运行监控): today's counts, load per section, every window and the latest calls,
-// all live from /manager.
+// Manager dashboard (大厅运行监控): live alerts, today's counts, load per section, every window, charts of
+// today against the same weekday last week (all live from /manager), and tabs for reports, follow-ups,
+// live settings and the audit log.
 
 import '../ui-shared/base.css';
 import './manager.css';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { KpiReport } from '../server/manager/kpi.js';
+import { WAIT_BUCKETS } from '../server/manager/kpi.js';
 import type { ManagerSnapshot, TodayStats, WindowView } from '../server/realtime/contract.js';
+import { api } from '../ui-shared/api.js';
 import { Clock, ConnectionBanner, LangToggle, LiveDot, WindowStatusBadge } from '../ui-shared/components.js';
 import { Emblem } from '../ui-shared/emblem.js';
-import { hallTime, percent, safeText } from '../ui-shared/format.js';
-import { errText, mount, name, t, useLang, useStream } from '../ui-shared/page.js';
+import { hallTime, percent, safeText, since } from '../ui-shared/format.js';
+import type { MessageKey } from '../ui-shared/i18n/index.js';
+import { errText, mount, name, t, useLang, useNow, useStream } from '../ui-shared/page.js';
+import { AlertsPanel } from './alerts.js';
+import { BarChart, chartHours, chartsLoading, waitLabels } from './charts.js';
+import { AuditTab, FollowUpsTab, ReportsTab, SettingsTab } from './tabs.js';
 import { mergeCalls } from '../ui-shared/reducers.js';
 import { type Session, useStoredSession } from '../ui-shared/session.js';
 import { SignIn } from '../ui-shared/signin.js';
@@ -43,6 +51,17 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: (why?:
     onSignOut(`${t('console.sessionEnded')}（${why}）`);
   }, [live.connection]);
   const s = live.state;
+  const [tab, setTab] = useState<Tab>('live');
+  // Tabs that list server records reload when the live stream moves (a new rating, a changed setup).
+  const version = s?.seq ?? 0;
+  const sectionName = (id: string) => {
+    const x = s?.sections.find((y) => y.id === id);
+    return x ? `${x.prefix} ${name(x.name, x.nameEn)}` : id;
+  };
+  const windowName = (id: string) => {
+    const w = s?.windows.find((y) => y.id === id);
+    return w ? `${t('window.label', { n: w.number })} ${name(w.name, w.nameEn)}` : id;
+  };
   return (
     <div class="manager">
       <header class="m-head">
@@ -62,15 +81,35 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: (why?:
           </button>
         </div>
       </header>
+      <nav class="m-tabs" role="tablist">
+        {TABS.map((k) => (
+          <button type="button" role="tab" class={`m-tab-btn${tab === k ? ' is-on' : ''}`} aria-selected={tab === k} data-tab={k} onClick={() => setTab(k)}>
+            {t(`manager.tab.${k}` as MessageKey)}
+            {k === 'live' && (s?.alerts?.active.length ?? 0) > 0 && <span class="m-count num">{s!.alerts!.active.length}</span>}
+          </button>
+        ))}
+      </nav>
       {s ? (
-        <main class="m-main">
-          <Kpis stats={s.stats} />
-          <div class="m-grid">
-            <SectionsTable snap={s} />
-            <RecentCalls snap={s} />
-          </div>
-          <Windows windows={s.windows} />
-        </main>
+        tab === 'live' ? (
+          <main class="m-main">
+            <AlertsPanel alerts={s.alerts} token={session.token} />
+            <Kpis stats={s.stats} />
+            <div class="m-grid">
+              <SectionsTable snap={s} />
+              <RecentCalls snap={s} />
+            </div>
+            <Windows windows={s.windows} />
+            <Charts token={session.token} day={s.day} seq={s.seq} />
+            <Devices token={session.token} />
+          </main>
+        ) : (
+          <main class="m-main">
+            {tab === 'reports' && <ReportsTab token={session.token} day={s.day ?? new Date().toISOString().slice(0, 10)} sectionName={sectionName} windowName={windowName} />}
+            {tab === 'followups' && <FollowUpsTab token={session.token} version={version} />}
+            {tab === 'settings' && <SettingsTab token={session.token} />}
+            {tab === 'audit' && <AuditTab token={session.token} version={version} />}
+          </main>
+        )
       ) : (
         <main class="m-loading">{t('common.loading')}</main>
       )}
@@ -171,7 +210,110 @@ function RecentCalls({ snap }: { snap: ManagerSnapshot }) {
   );
 }
 
+type Tab = 'live' | 'reports' | 'followups' | 'settings' | 'audit';
+const TABS: Tab[] = ['live', 'reports', 'followups', 'settings', 'audit'];
+
+interface Compare {
+  day: string;
+  lastWeekDay: string;
+  today: KpiReport;
+  lastWeek: KpiReport;
+}
+
+/** Today against the same weekday last week, refetched as the stream moves but at most every 5 s. */
+function Charts({ token, day, seq }: { token: string; day: string | null; seq: number }) {
+  const [data, setData] = useState<Compare | null>(null);
+  const last = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, []);
+  useEffect(() => {
+    if (timer.current) return; // a fetch is already due and will see this change
+    const wait = Math.max(0, 5000 - (Date.now() - last.current));
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      last.current = Date.now();
+      api<Compare>(`/manager/compare${day ? `?day=${day}` : ''}`, { token }).then(
+        (c) => alive.current && setData(c),
+        () => {},
+      );
+    }, wait);
+  }, [token, day, seq]);
+  if (!data) return <section class="m-charts card">{chartsLoading()}</section>;
+  const today = { label: t('manager.charts.today'), tone: 'now' as const };
+  const then = { label: t('manager.charts.lastWeek', { day: data.lastWeekDay }), tone: 'then' as const };
+  const hours = chartHours(data.today.hourly, data.lastWeek.hourly);
+  return (
+    <section class="m-charts card">
+      <BarChart
+        id="hourly"
+        title={t('manager.charts.hourly')}
+        labels={hours.map(String)}
+        series={[
+          { ...today, values: hours.map((h) => data.today.hourly[h]?.issued ?? 0) },
+          { ...then, values: hours.map((h) => data.lastWeek.hourly[h]?.issued ?? 0) },
+        ]}
+      />
+      <BarChart
+        id="waits"
+        title={t('manager.charts.waits')}
+        labels={waitLabels(WAIT_BUCKETS)}
+        series={[
+          { ...today, values: data.today.waitDistribution },
+          { ...then, values: data.lastWeek.waitDistribution },
+        ]}
+      />
+    </section>
+  );
+}
+
+interface DeviceRow {
+  id: string;
+  kind: string;
+  status: 'online' | 'offline' | 'fault';
+  attachedTo?: string;
+  detail?: string;
+}
+
+/** Device health as the device registry reports it; nothing registered is said as such. */
+function Devices({ token }: { token: string }) {
+  const [list, setList] = useState<DeviceRow[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    const load = () => api<DeviceRow[]>('/devices', { token }).then((d) => live && setList(d), () => {});
+    void load();
+    const timer = setInterval(load, 15_000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [token]);
+  return (
+    <section class="m-devices card">
+      <h2>{t('manager.devices')}</h2>
+      {list && list.length === 0 && <p class="m-empty">{t('manager.devices.none')}</p>}
+      <ul>
+        {(list ?? []).map((d) => (
+          <li class={`m-device dev-${d.status}`} data-device={d.id}>
+            <span class="num">{d.id}</span>
+            <span>{d.kind}</span>
+            <span class="m-dev-status">{t(`manager.device.${d.status}` as MessageKey)}</span>
+            {d.detail && <span class="m-muted">{safeText(d.detail)}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function Windows({ windows }: { windows: WindowView[] }) {
+  const now = useNow(15_000);
   return (
     <section class="m-windows">
       <h2>{t('manager.windows')}</h2>
@@ -191,6 +333,9 @@ function Windows({ windows }: { windows: WindowView[] }) {
                 <span>{w.clerk ? `${safeText(w.clerk.name)} · ${safeText(w.clerk.staffNo)}` : ''}</span>
               </div>
               {w.status === 'paused' && w.pauseReason && <div class="m-window-reason">{safeText(w.pauseReason)}</div>}
+              {w.status === 'paused' && w.pausedSince && (
+                <div class="m-window-paused num">{t('manager.pausedFor', { minutes: Math.floor(since(w.pausedSince, now) / 60000) })}</div>
+              )}
             </div>
           );
         })}

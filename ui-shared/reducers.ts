@@ -12,6 +12,7 @@ import type {
   WindowPayload,
   WindowView,
 } from '../server/realtime/contract.js';
+import type { AlertsPayload } from '../server/manager/contract.js';
 import type { Reducers } from './stream.js';
 
 export type RecentCall = Omit<CallPayload, 'seq'>;
@@ -143,9 +144,12 @@ export const staffReducers: Reducers<StaffSnapshot, StaffEvents> = {
 export interface ManagerEvents {
   queue: QueuePayload;
   update: ManagerSnapshot;
+  alerts: AlertsPayload & { seq: number };
 }
 
 export const managerReducers: Reducers<ManagerSnapshot, ManagerEvents> = {
   queue: (s, p) => ({ ...s, seq: p.seq, sections: mergeQueue(s.sections, p) }),
-  update: (_s, p) => p,
+  // An update carries the queue view only: the alerts stay as the last `alerts` event left them.
+  update: (s, p) => (s.alerts && !p.alerts ? { ...p, alerts: s.alerts } : p),
+  alerts: (s, { seq, ...alerts }) => ({ ...s, seq, alerts }),
 };

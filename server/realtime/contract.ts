@@ -193,6 +193,8 @@ export interface TodayStats {
 
 export interface ManagerSnapshot {
   seq: number;
+  /** Unacknowledged alerts (server/manager); later changes come as `alerts` events. */
+  alerts?: import('../manager/contract.js').AlertsPayload;
   day: string | null;
   stats: TodayStats;
   sections: (SectionView & { longestWaitMinutes: number })[];

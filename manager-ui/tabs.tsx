@@ -1,0 +1,589 @@
+// The dashboard's other tabs: KPIs and reports over any dates, negative-rating follow-ups, live settings
+// and the audit log. Each loads what it shows through the manager routes with the signed-in token.
+
+import { useEffect, useState } from 'preact/hooks';
+import type { AlertThresholdsView, AuditEntry, FollowUpView } from '../server/manager/contract.js';
+import type { Figures, KpiReport } from '../server/manager/kpi.js';
+import { api, asApiError, API_PREFIX } from '../ui-shared/api.js';
+import { hallTime, percent, safeText } from '../ui-shared/format.js';
+import { errText, name, t } from '../ui-shared/page.js';
+import type { MessageKey } from '../ui-shared/i18n/index.js';
+
+type Load<T> = { data?: T; error?: string; busy: boolean };
+
+function useLoad<T>(path: string | null, token: string, version = 0): [Load<T>, () => void] {
+  const [state, setState] = useState<Load<T>>({ busy: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    setState((s) => ({ ...s, busy: true }));
+    api<T>(path, { token }).then(
+      (data) => live && setState({ data, busy: false }),
+      (e) => {
+        const err = asApiError(e);
+        if (live) setState({ error: errText(err.code, err.message), busy: false });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, token, tick, version]);
+  return [state, () => setTick((n) => n + 1)];
+}
+
+function shiftDay(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+const mins = (s: number | null) => (s === null ? '—' : t('unit.minSec', { m: Math.floor(s / 60), s: s % 60 }));
+const pct = (x: number | null) => (x === null ? '—' : percent(x));
+
+/** Fetches a file with the token (an <a href> cannot send it) and hands it to the browser as a download. */
+async function download(path: string, token: string, filename: string): Promise<void> {
+  const res = await fetch(`${API_PREFIX}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) {
+    let code = `HTTP_${res.status}`;
+    let message = code;
+    try {
+      const b = (await res.json()) as { error?: { code: string; message: string } };
+      if (b.error) ({ code, message } = b.error);
+    } catch {
+      /* not JSON */
+    }
+    throw Object.assign(new Error(message), { code });
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function DownloadButton({ path, token, filename, label }: { path: string; token: string; filename: string; label: MessageKey }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <span class="m-download">
+      <button
+        type="button"
+        class="btn"
+        disabled={busy}
+        data-download={filename}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            await download(path, token, filename);
+          } catch (e) {
+            const err = asApiError(e);
+            setError(errText(err.code, err.message));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t(label)}
+      </button>
+      {error && <span class="form-error">{error}</span>}
+    </span>
+  );
+}
+
+// ------------------------------------------------------------------ reports
+
+export function ReportsTab({ token, day, sectionName, windowName }: { token: string; day: string; sectionName: (id: string) => string; windowName: (id: string) => string }) {
+  const [from, setFrom] = useState(day);
+  const [to, setTo] = useState(day);
+  const [asked, setAsked] = useState({ from: day, to: day });
+  const [report] = useLoad<KpiReport>(`/manager/kpis?from=${asked.from}&to=${asked.to}`, token);
+  const [files] = useLoad<{ kind: string; name: string; size: number }[]>('/manager/reports', token);
+  const [reportDay, setReportDay] = useState(shiftDay(day, 0));
+  const [month, setMonth] = useState(day.slice(0, 7));
+  const k = report.data;
+  return (
+    <div class="m-tab m-reports">
+      <section class="card m-report-form">
+        <form
+          class="m-inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setAsked({ from, to });
+          }}
+        >
+          <label>
+            {t('manager.reports.from')}
+            <input type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+          </label>
+          <label>
+            {t('manager.reports.to')}
+            <input type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+          </label>
+          <button class="btn btn-primary" type="submit">
+            {t('manager.reports.run')}
+          </button>
+          {k && <span class="m-muted">{t('manager.reports.days', { n: k.days.length })}</span>}
+        </form>
+        <div class="m-inline">
+          <label>
+            {t('manager.reports.day')}
+            <input type="date" value={reportDay} onInput={(e) => setReportDay((e.target as HTMLInputElement).value)} />
+          </label>
+          <DownloadButton token={token} path={`/manager/reports/daily/${reportDay}?format=csv`} filename={`hall-daily-${reportDay}.csv`} label="manager.reports.csv" />
+          <DownloadButton token={token} path={`/manager/reports/daily/${reportDay}?format=pdf`} filename={`hall-daily-${reportDay}.pdf`} label="manager.reports.pdf" />
+          <label>
+            {t('manager.reports.month')}
+            <input type="month" value={month} onInput={(e) => setMonth((e.target as HTMLInputElement).value)} />
+          </label>
+          <DownloadButton token={token} path={`/manager/reports/monthly/${month}?format=csv`} filename={`hall-monthly-${month}.csv`} label="manager.reports.csv" />
+          <DownloadButton token={token} path={`/manager/reports/monthly/${month}?format=pdf`} filename={`hall-monthly-${month}.pdf`} label="manager.reports.pdf" />
+          <DownloadButton token={token} path="/manager/export" filename={`hall-backup-${day}.tar`} label="manager.reports.export" />
+        </div>
+      </section>
+      {report.error && <p class="form-error">{report.error}</p>}
+      {k && (
+        <>
+          <KpiTable title={t('manager.scope.hall')} rows={[['hall', t('manager.scope.hall'), k.hall]]} />
+          <KpiTable title={t('manager.scope.sections')} rows={k.sections.map((s) => [s.id, sectionName(s.id), s])} />
+          <KpiTable title={t('manager.scope.windows')} rows={k.windows.map((w) => [w.id, windowName(w.id), w])} />
+          <KpiTable title={t('manager.scope.clerks')} rows={k.clerks.map((c) => [c.id, `${safeText(c.name)} · ${safeText(c.staffNo)}`, c])} />
+        </>
+      )}
+      <section class="card">
+        <h2>{t('manager.reports.files')}</h2>
+        {files.data && files.data.length === 0 && <p class="m-empty">{t('manager.reports.noFiles')}</p>}
+        <ul class="m-files">
+          {(files.data ?? []).map((f) => (
+            <li>
+              <DownloadButton token={token} path={`/manager/reports/files/${f.kind}/${f.name}`} filename={`hall-${f.kind}-${f.name}`} label={f.kind === 'daily' ? 'manager.reports.daily' : 'manager.reports.monthly'} />
+              <span class="num">{f.name}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+function KpiTable({ title, rows }: { title: string; rows: [string, string, Figures][] }) {
+  if (rows.length === 0) return null;
+  return (
+    <section class="card">
+      <h2>{title}</h2>
+      <table class="m-table m-kpi-table">
+        <thead>
+          <tr>
+            <th>{t('manager.k.name')}</th>
+            <th class="r">{t('manager.k.issued')}</th>
+            <th class="r">{t('manager.k.served')}</th>
+            <th class="r">{t('manager.k.noShowRate')}</th>
+            <th class="r">{t('manager.k.avgWait')}</th>
+            <th class="r">{t('manager.k.p90Wait')}</th>
+            <th class="r">{t('manager.k.avgService')}</th>
+            <th class="r">{t('manager.k.satisfaction')}</th>
+            <th class="r">{t('manager.k.ratings')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([id, label, f]) => (
+            <tr data-row={id}>
+              <td>{label}</td>
+              <td class="r num" data-k="issued">{f.issued}</td>
+              <td class="r num" data-k="served">{f.served}</td>
+              <td class="r num">{pct(f.noShowRate)}</td>
+              <td class="r num" data-k="avgWait">{mins(f.avgWaitSeconds)}</td>
+              <td class="r num">{mins(f.p90WaitSeconds)}</td>
+              <td class="r num">{mins(f.avgServiceSeconds)}</td>
+              <td class="r num" data-k="satisfaction">{pct(f.satisfaction)}</td>
+              <td class="r num">{`${f.ratings[5]}/${f.ratings[4]}/${f.ratings[3]}/${f.ratings[2]}/${f.ratings[1]}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+// ------------------------------------------------------------------ follow-ups
+
+export function FollowUpsTab({ token, version }: { token: string; version: number }) {
+  const [list, reload] = useLoad<FollowUpView[]>('/manager/follow-ups?status=all', token, version);
+  return (
+    <div class="m-tab m-followups">
+      {list.error && <p class="form-error">{list.error}</p>}
+      {list.data && list.data.length === 0 && <p class="m-empty card">{t('manager.fu.none')}</p>}
+      {(list.data ?? []).map((f) => (
+        <FollowUpCard key={f.ticketId} f={f} token={token} onSaved={reload} />
+      ))}
+    </div>
+  );
+}
+
+function FollowUpCard({ f, token, onSaved }: { f: FollowUpView; token: string; onSaved: () => void }) {
+  const [form, setForm] = useState({ verification: f.verification ?? '', rectification: f.rectification ?? '', reply: f.reply ?? '' });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const save = async (close: boolean) => {
+    setBusy(true);
+    setError(null);
+    const body: Record<string, unknown> = {};
+    for (const k of ['verification', 'rectification', 'reply'] as const) {
+      const v = form[k].trim();
+      if (v && v !== (f[k] ?? '')) body[k] = v;
+    }
+    if (close) body.close = true;
+    try {
+      await api(`/manager/follow-ups/${encodeURIComponent(f.ticketId)}`, { method: 'POST', body, token });
+      onSaved();
+    } catch (e) {
+      const err = asApiError(e);
+      setError(errText(err.code, err.message));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const closed = f.status === 'closed';
+  return (
+    <section class={`card m-fu${f.overdue ? ' is-overdue' : ''}${closed ? ' is-closed' : ''}`} data-followup={f.ticketNumber}>
+      <div class="m-fu-head">
+        <b class="num">{f.ticketNumber}</b>
+        <span class="m-fu-level">{t(`pad.level.${f.level}` as MessageKey)}</span>
+        <span>{f.reasons.map((r) => safeText(r)).join('、')}</span>
+        {f.windowId && <span>{f.windowId}</span>}
+        <span class="num">{t('manager.fu.due', { date: f.dueDate })}</span>
+        <span class={`status-badge ${closed ? 'status-open' : f.overdue ? 'status-paused' : 'status-closed'}`}>
+          {closed ? t('manager.fu.closed') : f.overdue ? t('manager.fu.overdue') : t('manager.fu.open')}
+        </span>
+      </div>
+      <div class="m-fu-grid">
+        {(['verification', 'rectification', 'reply'] as const).map((k) => (
+          <label>
+            {t(`manager.fu.${k}`)}
+            <textarea
+              rows={2}
+              maxLength={500}
+              disabled={closed}
+              value={form[k]}
+              onInput={(e) => setForm({ ...form, [k]: (e.target as HTMLTextAreaElement).value })}
+            />
+          </label>
+        ))}
+      </div>
+      {!closed && (
+        <div class="m-inline">
+          <button type="button" class="btn" disabled={busy} onClick={() => void save(false)}>
+            {t('manager.fu.save')}
+          </button>
+          <button type="button" class="btn btn-primary" disabled={busy} onClick={() => void save(true)}>
+            {t('manager.fu.close')}
+          </button>
+          {error && <span class="form-error">{error}</span>}
+        </div>
+      )}
+    </section>
+  );
+}
+
+// ------------------------------------------------------------------ settings
+
+interface SetupLite {
+  sections: { id: string; prefix: string; name: string; nameEn?: string; closed?: boolean; dailyCapacity: number; targetWaitMinutes: number }[];
+  windows: { id: string; number: number; name: string; nameEn?: string; sectionIds: string[] }[];
+  calendar: { holidays: string[]; workdays: string[] };
+}
+
+interface AccountLite {
+  username: string;
+  role: 'clerk' | 'manager' | 'admin';
+  name: string;
+  staffNo: string;
+  disabled: boolean;
+}
+
+export function SettingsTab({ token }: { token: string }) {
+  const [setup, reload] = useLoad<SetupLite>('/manager/setup', token);
+  const s = setup.data;
+  return (
+    <div class="m-tab m-settings">
+      {setup.error && <p class="form-error">{setup.error}</p>}
+      {s && (
+        <>
+          <section class="card">
+            <h2>{t('manager.set.windows')}</h2>
+            <table class="m-table m-win-table">
+              <tbody>
+                {s.windows.map((w) => (
+                  <WindowRow key={w.id} w={w} sections={s.sections} token={token} onSaved={reload} />
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section class="card">
+            <h2>{t('manager.set.sections')}</h2>
+            <table class="m-table">
+              <thead>
+                <tr>
+                  <th>{t('manager.col.section')}</th>
+                  <th>{t('manager.set.ticketing')}</th>
+                  <th>{t('manager.set.capacity')}</th>
+                  <th>{t('manager.set.target')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {s.sections.map((x) => (
+                  <SectionRow key={x.id} x={x} token={token} onSaved={reload} />
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <Thresholds token={token} />
+          <Accounts token={token} />
+          <section class="card">
+            <h2>{t('manager.set.calendar')}</h2>
+            <p>{t('manager.cal.summary', { holidays: s.calendar.holidays.length, workdays: s.calendar.workdays.length })}</p>
+            <p class="num m-muted">{s.calendar.holidays.join(' · ')}</p>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
+
+function useSave(token: string, onSaved: () => void) {
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (path: string, method: 'PATCH' | 'PUT' | 'POST', body: unknown) => {
+    setBusy(true);
+    setNote(null);
+    try {
+      await api(path, { method, body, token });
+      setNote({ ok: true, text: t('manager.set.saved') });
+      onSaved();
+    } catch (e) {
+      const err = asApiError(e);
+      setNote({ ok: false, text: errText(err.code, err.message) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { note, busy, run };
+}
+
+function Note({ note }: { note: { ok: boolean; text: string } | null }) {
+  if (!note) return null;
+  return <span class={note.ok ? 'm-saved' : 'form-error'}>{note.text}</span>;
+}
+
+function WindowRow({ w, sections, token, onSaved }: { w: SetupLite['windows'][number]; sections: SetupLite['sections']; token: string; onSaved: () => void }) {
+  const [chosen, setChosen] = useState<string[]>(w.sectionIds);
+  const { note, busy, run } = useSave(token, onSaved);
+  const toggle = (id: string) => setChosen(chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id]);
+  const changed = chosen.join(',') !== w.sectionIds.join(',');
+  return (
+    <tr data-window-row={w.id}>
+      <td class="m-strong">
+        {t('window.label', { n: w.number })} {name(w.name, w.nameEn)}
+      </td>
+      <td class="m-checks">
+        {sections.map((x) => (
+          <label class="m-check">
+            <input type="checkbox" checked={chosen.includes(x.id)} data-section={x.id} onChange={() => toggle(x.id)} />
+            <span class="m-letter">{x.prefix}</span>
+            {name(x.name, x.nameEn)}
+          </label>
+        ))}
+      </td>
+      <td>
+        <button type="button" class="btn btn-primary" disabled={busy || !changed || chosen.length === 0} onClick={() => void run(`/manager/windows/${w.id}`, 'PATCH', { sectionIds: chosen })}>
+          {t('manager.set.save')}
+        </button>
+        <Note note={note} />
+      </td>
+    </tr>
+  );
+}
+
+function SectionRow({ x, token, onSaved }: { x: SetupLite['sections'][number]; token: string; onSaved: () => void }) {
+  const [open, setOpen] = useState(!x.closed);
+  const [capacity, setCapacity] = useState(String(x.dailyCapacity));
+  const [target, setTarget] = useState(String(x.targetWaitMinutes));
+  const { note, busy, run } = useSave(token, onSaved);
+  return (
+    <tr data-section-row={x.id}>
+      <td>
+        <span class="m-letter">{x.prefix}</span>
+        {name(x.name, x.nameEn)}
+      </td>
+      <td>
+        <label class="m-check">
+          <input type="checkbox" checked={open} onChange={() => setOpen(!open)} />
+          {open ? t('manager.open') : t('manager.closed')}
+        </label>
+      </td>
+      <td>
+        <input class="m-num" type="number" min={1} value={capacity} onInput={(e) => setCapacity((e.target as HTMLInputElement).value)} />
+      </td>
+      <td>
+        <input class="m-num" type="number" min={1} value={target} onInput={(e) => setTarget((e.target as HTMLInputElement).value)} />
+      </td>
+      <td>
+        <button
+          type="button"
+          class="btn"
+          disabled={busy}
+          onClick={() => void run(`/manager/sections/${x.id}`, 'PATCH', { closed: !open, dailyCapacity: Number(capacity), targetWaitMinutes: Number(target) })}
+        >
+          {t('manager.set.save')}
+        </button>
+        <Note note={note} />
+      </td>
+    </tr>
+  );
+}
+
+function Thresholds({ token }: { token: string }) {
+  const [loaded, reload] = useLoad<AlertThresholdsView>('/manager/thresholds', token);
+  const [form, setForm] = useState<AlertThresholdsView | null>(null);
+  const { note, busy, run } = useSave(token, reload);
+  useEffect(() => {
+    if (loaded.data) setForm(loaded.data);
+  }, [loaded.data]);
+  if (!form) return null;
+  const numbers = ['waitMinutes', 'pausedMinutes', 'outboxBacklog', 'caseWarnDays'] as const;
+  const flags = ['negativeRating', 'deviceFault'] as const;
+  return (
+    <section class="card m-thresholds">
+      <h2>{t('manager.set.thresholds')}</h2>
+      <form
+        class="m-inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run('/manager/thresholds', 'PUT', form);
+        }}
+      >
+        {numbers.map((k) => (
+          <label>
+            {t(`manager.th.${k}`)}
+            <input class="m-num" type="number" name={k} value={form[k]} onInput={(e) => setForm({ ...form, [k]: Number((e.target as HTMLInputElement).value) })} />
+          </label>
+        ))}
+        {flags.map((k) => (
+          <label class="m-check">
+            <input type="checkbox" name={k} checked={form[k]} onChange={() => setForm({ ...form, [k]: !form[k] })} />
+            {t(`manager.th.${k}`)}
+          </label>
+        ))}
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {t('manager.set.save')}
+        </button>
+        <Note note={note} />
+      </form>
+    </section>
+  );
+}
+
+function Accounts({ token }: { token: string }) {
+  const [list, reload] = useLoad<AccountLite[]>('/manager/accounts', token);
+  const [form, setForm] = useState({ username: '', name: '', staffNo: '', role: 'clerk', password: '' });
+  const { note, busy, run } = useSave(token, () => {
+    setForm({ username: '', name: '', staffNo: '', role: 'clerk', password: '' });
+    reload();
+  });
+  const field = (k: 'username' | 'name' | 'staffNo' | 'password', type = 'text') => (
+    <label>
+      {t(`manager.acc.${k}`)}
+      <input type={type} name={k} value={form[k]} autocomplete="off" onInput={(e) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value })} />
+    </label>
+  );
+  return (
+    <section class="card m-accounts">
+      <h2>{t('manager.set.accounts')}</h2>
+      <table class="m-table">
+        <thead>
+          <tr>
+            <th>{t('manager.acc.username')}</th>
+            <th>{t('manager.acc.name')}</th>
+            <th>{t('manager.acc.staffNo')}</th>
+            <th>{t('manager.acc.role')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list.data ?? []).map((a) => (
+            <tr data-account={a.username}>
+              <td class="num">{a.username}</td>
+              <td>{safeText(a.name)}</td>
+              <td class="num">{a.staffNo}</td>
+              <td>{t(`manager.role.${a.role}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        class="m-inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run('/manager/accounts', 'POST', form);
+        }}
+      >
+        {field('username')}
+        {field('name')}
+        {field('staffNo')}
+        <label>
+          {t('manager.acc.role')}
+          <select value={form.role} onChange={(e) => setForm({ ...form, role: (e.target as HTMLSelectElement).value })}>
+            {(['clerk', 'manager', 'admin'] as const).map((r) => (
+              <option value={r}>{t(`manager.role.${r}`)}</option>
+            ))}
+          </select>
+        </label>
+        {field('password', 'password')}
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {t('manager.acc.add')}
+        </button>
+        <Note note={note} />
+      </form>
+    </section>
+  );
+}
+
+// ------------------------------------------------------------------ audit
+
+export function AuditTab({ token, version }: { token: string; version: number }) {
+  const [log] = useLoad<AuditEntry[]>('/manager/audit?limit=300', token, version);
+  return (
+    <div class="m-tab">
+      <section class="card">
+        {log.error && <p class="form-error">{log.error}</p>}
+        {log.data && log.data.length === 0 && <p class="m-empty">{t('manager.audit.none')}</p>}
+        <table class="m-table m-audit">
+          <thead>
+            <tr>
+              <th>{t('manager.audit.at')}</th>
+              <th>{t('manager.audit.by')}</th>
+              <th>{t('manager.audit.action')}</th>
+              <th>{t('manager.audit.detail')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(log.data ?? []).map((e) => (
+              <tr data-action={e.action}>
+                <td class="num">
+                  {e.at.slice(0, 10)} {hallTime(e.at, true)}
+                </td>
+                <td>{e.by}</td>
+                <td class="num">{e.action}</td>
+                <td>{safeText(e.detail)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
