@@ -26,7 +26,7 @@ export function changeSetup(s: HallState, setup: HallSetup, summary: string, ctx
     }
   }
   const sectionIds = new Set(setup.sections.map((x) => x.id));
-  for (const t of Object.values(s.tickets)) {
+  for (const t of s.tickets) {
     if (isLive(t) && !sectionIds.has(t.sectionId)) {
       return refuse('SETUP_CONFLICT', `业务板块 ${t.sectionId} 仍有号票未办结，不能删除 / section ${t.sectionId} still has live tickets`, {
         sectionId: t.sectionId,

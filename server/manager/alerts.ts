@@ -159,7 +159,7 @@ export function queueSources(state: () => HallState, setup: () => HallSetup, thr
     wait(now) {
       const limit = thresholds().waitMinutes;
       const oldest = new Map<string, number>();
-      for (const t of Object.values(state().tickets)) {
+      for (const t of state().tickets) {
         if (!isQueued(t)) continue;
         const since = oldest.get(t.sectionId);
         if (since === undefined || t.issuedAt < since) oldest.set(t.sectionId, t.issuedAt);

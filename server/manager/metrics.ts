@@ -71,7 +71,7 @@ export function renderMetrics(m: MetricsInput): string {
   const oldest = new Map<string, number>();
   const waitHist = new Histogram(WAIT_BUCKETS_S);
   const byStatus = new Map<string, number>();
-  for (const t of Object.values(m.state.tickets)) {
+  for (const t of m.state.tickets) {
     byStatus.set(t.status, (byStatus.get(t.status) ?? 0) + 1);
     if (isQueued(t)) {
       waiting.set(t.sectionId, (waiting.get(t.sectionId) ?? 0) + 1);
