@@ -1,6 +1,6 @@
 // The manager's dashboard in real Chromium against the real demo hall: alerts arriving live and being
 // acknowledged, a window's sections changed live, follow-ups closed, reports computed and downloaded.
-// Pictures of each state go to docs/screens/.
+// With SCREENSHOTS=1, pictures of each state go to docs/screens/.
 
 import { expect } from 'chai';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -25,7 +25,9 @@ describe('manager dashboard (browser)', function () {
     return p;
   }
 
+  /** Only with SCREENSHOTS=1, so a test run leaves the tree clean. */
   async function shot(p: TestPage, name: string): Promise<void> {
+    if (process.env.SCREENSHOTS !== '1') return;
     await mkdir(SCREENS, { recursive: true });
     await p.screenshot({ path: join(SCREENS, name), fullPage: true });
   }
