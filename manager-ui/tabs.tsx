@@ -291,8 +291,30 @@ function FollowUpCard({ f, token, onSaved }: { f: FollowUpView; token: string; o
 
 // ------------------------------------------------------------------ settings
 
+interface ServiceLite {
+  code: string;
+  name: string;
+  summary: string;
+  promisedLimitDays: number;
+  legalLimitDays: number;
+  fees: string;
+  contact: string;
+  conditions: string[];
+  procedure: string[];
+  basis: string[];
+}
+
 interface SetupLite {
-  sections: { id: string; prefix: string; name: string; nameEn?: string; closed?: boolean; dailyCapacity: number; targetWaitMinutes: number }[];
+  sections: {
+    id: string;
+    prefix: string;
+    name: string;
+    nameEn?: string;
+    closed?: boolean;
+    dailyCapacity: number;
+    targetWaitMinutes: number;
+    services: ServiceLite[];
+  }[];
   windows: { id: string; number: number; name: string; nameEn?: string; sectionIds: string[] }[];
   calendar: { holidays: string[]; workdays: string[] };
 }
@@ -344,11 +366,8 @@ export function SettingsTab({ token }: { token: string }) {
           </section>
           <Thresholds token={token} />
           <Accounts token={token} />
-          <section class="card">
-            <h2>{t('manager.set.calendar')}</h2>
-            <p>{t('manager.cal.summary', { holidays: s.calendar.holidays.length, workdays: s.calendar.workdays.length })}</p>
-            <p class="num m-muted">{s.calendar.holidays.join(' · ')}</p>
-          </section>
+          <Services setup={s} token={token} onSaved={reload} />
+          <CalendarCard key={`${s.calendar.holidays.join()}|${s.calendar.workdays.join()}`} calendar={s.calendar} token={token} onSaved={reload} />
         </>
       )}
     </div>
@@ -444,6 +463,145 @@ function SectionRow({ x, token, onSaved }: { x: SetupLite['sections'][number]; t
         <Note note={note} />
       </td>
     </tr>
+  );
+}
+
+const toLines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+
+function CalendarCard({ calendar, token, onSaved }: { calendar: SetupLite['calendar']; token: string; onSaved: () => void }) {
+  const [holidays, setHolidays] = useState(calendar.holidays.join('\n'));
+  const [workdays, setWorkdays] = useState(calendar.workdays.join('\n'));
+  const { note, busy, run } = useSave(token, onSaved);
+  return (
+    <section class="card m-calendar">
+      <h2>{t('manager.set.calendar')}</h2>
+      <p>{t('manager.cal.summary', { holidays: calendar.holidays.length, workdays: calendar.workdays.length })}</p>
+      <form
+        class="m-inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run('/manager/calendar', 'PUT', { holidays: toLines(holidays), workdays: toLines(workdays) });
+        }}
+      >
+        <label>
+          {t('manager.cal.holidays')}
+          <textarea class="num" rows={6} name="holidays" value={holidays} onInput={(e) => setHolidays((e.target as HTMLTextAreaElement).value)} />
+        </label>
+        <label>
+          {t('manager.cal.workdays')}
+          <textarea class="num" rows={6} name="workdays" value={workdays} onInput={(e) => setWorkdays((e.target as HTMLTextAreaElement).value)} />
+        </label>
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {t('manager.set.save')}
+        </button>
+        <Note note={note} />
+      </form>
+    </section>
+  );
+}
+
+function Services({ setup, token, onSaved }: { setup: SetupLite; token: string; onSaved: () => void }) {
+  const [sectionId, setSectionId] = useState(setup.sections[0]?.id ?? '');
+  const section = setup.sections.find((x) => x.id === sectionId);
+  const [code, setCode] = useState(section?.services[0]?.code ?? '');
+  const service = section?.services.find((v) => v.code === code) ?? section?.services[0];
+  return (
+    <section class="card m-services">
+      <h2>{t('manager.svc.title')}</h2>
+      <div class="m-inline">
+        <label>
+          {t('manager.col.section')}
+          <select
+            value={sectionId}
+            onChange={(e) => {
+              const id = (e.target as HTMLSelectElement).value;
+              setSectionId(id);
+              setCode(setup.sections.find((x) => x.id === id)?.services[0]?.code ?? '');
+            }}
+          >
+            {setup.sections.map((x) => (
+              <option value={x.id}>{`${x.prefix} ${name(x.name, x.nameEn)}`}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('manager.svc.service')}
+          <select value={service?.code ?? ''} onChange={(e) => setCode((e.target as HTMLSelectElement).value)}>
+            {(section?.services ?? []).map((v) => (
+              <option value={v.code}>{`${v.code} ${v.name}`}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {service && <ServiceForm key={service.code + JSON.stringify(service)} v={service} token={token} onSaved={onSaved} />}
+    </section>
+  );
+}
+
+function ServiceForm({ v, token, onSaved }: { v: ServiceLite; token: string; onSaved: () => void }) {
+  const [form, setForm] = useState({
+    name: v.name,
+    summary: v.summary,
+    promisedLimitDays: String(v.promisedLimitDays),
+    fees: v.fees,
+    contact: v.contact,
+    conditions: v.conditions.join('\n'),
+    procedure: v.procedure.join('\n'),
+    basis: v.basis.join('\n'),
+  });
+  const { note, busy, run } = useSave(token, onSaved);
+  const text = (k: 'name' | 'fees' | 'contact' | 'promisedLimitDays', label: MessageKey, type = 'text') => (
+    <label>
+      {t(label)}
+      <input type={type} name={k} value={form[k]} onInput={(e) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value })} />
+    </label>
+  );
+  const area = (k: 'summary' | 'conditions' | 'procedure' | 'basis', label: MessageKey) => (
+    <label>
+      {t(label)}
+      <textarea rows={4} name={k} value={form[k]} onInput={(e) => setForm({ ...form, [k]: (e.target as HTMLTextAreaElement).value })} />
+    </label>
+  );
+  return (
+    <form
+      class="m-svc-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(`/manager/services/${encodeURIComponent(v.code)}`, 'PATCH', {
+          name: form.name.trim(),
+          summary: form.summary.trim(),
+          promisedLimitDays: Number(form.promisedLimitDays),
+          fees: form.fees.trim(),
+          contact: form.contact.trim(),
+          conditions: toLines(form.conditions),
+          procedure: toLines(form.procedure),
+          basis: toLines(form.basis),
+        });
+      }}
+    >
+      <div class="m-inline">
+        {text('name', 'manager.svc.name')}
+        {text('promisedLimitDays', 'manager.svc.promised', 'number')}
+        {text('fees', 'manager.svc.fees')}
+        {text('contact', 'manager.svc.contact')}
+      </div>
+      <div class="m-fu-grid m-svc-grid">
+        {area('summary', 'manager.svc.summary')}
+        {area('conditions', 'manager.svc.conditions')}
+        {area('procedure', 'manager.svc.procedure')}
+        {area('basis', 'manager.svc.basis')}
+      </div>
+      <div class="m-inline">
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {t('manager.set.save')}
+        </button>
+        <Note note={note} />
+      </div>
+    </form>
   );
 }
 

@@ -36,6 +36,19 @@ const sectionPatch = z.strictObject({
   dailyCapacity: z.number().int().min(1).max(99_999).optional(),
   targetWaitMinutes: z.number().int().min(1).max(480).optional(),
 });
+const dates = z.array(DAY).max(400);
+const calendarBody = z.strictObject({ holidays: dates, workdays: dates });
+const lines = z.array(z.string().trim().min(1).max(500)).min(1).max(50);
+const servicePatch = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  summary: z.string().trim().min(1).max(1000).optional(),
+  promisedLimitDays: z.number().int().min(0).max(365).optional(),
+  fees: z.string().trim().min(1).max(500).optional(),
+  contact: z.string().trim().min(1).max(200).optional(),
+  conditions: lines.optional(),
+  procedure: lines.optional(),
+  basis: lines.optional(),
+});
 const accountBody = z.strictObject({
   username: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lowercase letters, digits, "_" or "-"'),
   password: z.string().min(8).max(256),
@@ -205,6 +218,22 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     if (!setup.sections.some((s) => s.id === id)) throw new HallError('UNKNOWN_SECTION', `未知业务板块 ${id} / unknown section`);
     const parts = Object.entries(body).map(([k, v]) => `${k}=${v}`);
     await changeSetup(req, res, { ...setup, sections: setup.sections.map((s) => (s.id === id ? { ...s, ...body } : s)) }, `section ${id}: ${parts.join(', ')}`);
+  });
+
+  r.patch('/manager/services/:code', async (req, res) => {
+    const body = parse(servicePatch, req.body);
+    const code = req.params.code as string;
+    const setup = hall.setup;
+    if (!setup.sections.some((s) => s.services.some((v) => v.code === code))) throw new HallError('UNKNOWN_SERVICE', `未知事项 ${code} / unknown service`);
+    const sections = setup.sections.map((s) => ({ ...s, services: s.services.map((v) => (v.code === code ? { ...v, ...body } : v)) }));
+    await changeSetup(req, res, { ...setup, sections }, `service ${code}: ${Object.keys(body).join(', ') || '—'}`);
+  });
+
+  r.put('/manager/calendar', async (req, res) => {
+    const body = parse(calendarBody, req.body);
+    const setup = hall.setup;
+    const calendar = { ...setup.calendar, holidays: [...body.holidays].sort(), workdays: [...body.workdays].sort() };
+    await changeSetup(req, res, { ...setup, calendar }, `calendar: ${calendar.holidays.length} holidays, ${calendar.workdays.length} make-up workdays`);
   });
 
   // ---------------------------------------------------------- staff accounts

@@ -123,6 +123,29 @@ describe('hall manager back end', () => {
     expect(malformed.status).to.equal(400);
   });
 
+  it("edits a service's guide and the calendar live, with the same checks as config/", async () => {
+    const svc = (await api(h.url, 'GET', '/api/v1/sections/tax/services')).body[0];
+    const ok = await api(h.url, 'PATCH', `/api/v1/manager/services/${svc.code}`, { token: admin, body: { fees: '不收费（2026 年起）', procedure: ['取号', '窗口受理', '当场办结'] } });
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+    const guide = (await api(h.url, 'GET', `/api/v1/services/${svc.code}`)).body;
+    expect(guide.fees).to.equal('不收费（2026 年起）');
+    expect(guide.procedure).to.deep.equal(['取号', '窗口受理', '当场办结']);
+    const tooLong = await api(h.url, 'PATCH', `/api/v1/manager/services/${svc.code}`, { token: admin, body: { promisedLimitDays: svc.legalLimitDays + 1 } });
+    expect(tooLong.status).to.equal(400);
+    expect(tooLong.body.error.message).to.contain('promisedLimitDays');
+    expect((await api(h.url, 'PATCH', '/api/v1/manager/services/NOPE', { token: admin, body: { fees: 'x' } })).status).to.equal(404);
+
+    const before = (await api(h.url, 'GET', '/api/v1/manager/setup', { token: admin })).body.calendar;
+    const weekday = await api(h.url, 'PUT', '/api/v1/manager/calendar', { token: admin, body: { holidays: before.holidays, workdays: ['2026-11-25'] } });
+    expect(weekday.status).to.equal(400); // a Wednesday cannot be a make-up workday
+    const put = await api(h.url, 'PUT', '/api/v1/manager/calendar', { token: admin, body: { holidays: [...before.holidays, '2026-11-27'], workdays: before.workdays } });
+    expect(put.status).to.equal(200);
+    expect(put.body.calendar.holidays).to.include('2026-11-27');
+    const audit = (await api(h.url, 'GET', '/api/v1/manager/audit', { token: admin })).body.map((e: any) => e.detail);
+    expect(audit[0]).to.match(/^calendar: \d+ holidays/);
+    expect(audit[1]).to.equal(`service ${svc.code}: fees, procedure`);
+  });
+
   it('raises each kind of alert live, pushes it to /manager, and keeps it after acknowledgement and restart', async () => {
     const m = h.running.manager;
     const sock = io(h.url + '/manager', { auth: { token: admin }, transports: ['websocket'], forceNew: true, reconnection: false }) as Socket;
