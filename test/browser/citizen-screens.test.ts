@@ -68,6 +68,21 @@ describe('citizen screens through a restart, and their other states (browser)', 
     await suite.hall.ok('POST', `/windows/${staff.windowId}/resume`, {}, staff.token);
   });
 
+  it('fits the kiosk home, sections and other services, on one screen in portrait and landscape', async () => {
+    for (const viewport of [
+      { width: 1080, height: 1920 },
+      { width: 1920, height: 1080 },
+    ]) {
+      const p = await suite.page(viewport);
+      await p.goto(`${suite.hall.url}/kiosk/?kiosk=kiosk-1`);
+      await p.locator('.k-more-item').first().waitFor();
+      const overflow = await p.locator('.k-main').evaluate((el) => el.scrollHeight - el.clientHeight);
+      expect(overflow, `${viewport.width}×${viewport.height}`).to.be.at.most(0);
+      expect(await p.locator('.k-tile').count()).to.equal(7);
+      expect(await p.locator('.k-more-item').count()).to.equal(4);
+    }
+  });
+
   it('prompts for the ID card where a section needs one, and says 暂停取号 while the server is gone', async () => {
     const p = await suite.page({ width: 1080, height: 1920 });
     await p.goto(`${suite.hall.url}/kiosk/?kiosk=kiosk-1`);
