@@ -1,7 +1,7 @@
 // Appointment check-in (预约签到): the booking code from the slip's QR code (a scanner in keyboard mode) or
 // typed on the keypad; the kiosk finds the booking's section and takes the appointment ticket.
 
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, asApiError } from '../ui-shared/api.js';
 import { errText, t } from '../ui-shared/page.js';
 import { refusalFor } from './refusal.js';
@@ -16,7 +16,12 @@ export interface CheckIn {
   appointmentCode: string;
 }
 
-export function CheckInScreen(props: { onCheckIn: (c: CheckIn) => void; onBack: () => void }) {
+export function CheckInScreen(props: {
+  onCheckIn: (c: CheckIn) => void;
+  onBack: () => void;
+  /** A code the kiosk's serial scanner read that names no booking: checked here so the refusal shows. */
+  scanned?: { code: string; n: number } | null;
+}) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   // A code that finds no booking is explained here, with the keypad still there to correct it.
@@ -49,6 +54,11 @@ export function CheckInScreen(props: { onCheckIn: (c: CheckIn) => void; onBack: 
   const add = (k: string) => change(codeRef.current + k);
   const del = () => change(codeRef.current.slice(0, -1));
   useTypedCode(add, del, () => void submit(codeRef.current));
+  useEffect(() => {
+    if (!props.scanned) return;
+    change(props.scanned.code);
+    void submit(props.scanned.code);
+  }, [props.scanned?.n]);
 
   return (
     <section class="k-checkin" data-busy={busy}>

@@ -17,6 +17,7 @@ import { currentLang, errText, mount, name, param, setLang, t, useCountdown, use
 import { openDisplayStream } from '../ui-shared/streams.js';
 import type { HallInfo } from '../ui-shared/types.js';
 import { BookingFlow, type BookingStart } from './booking.js';
+import { printerTrouble, useKioskDevices, type KioskCardError } from './devices.js';
 import { CheckInScreen, type CheckIn } from './checkin.js';
 import { GuideDetail, GuideList } from './guides.js';
 import { setLarge, useLarge } from './prefs.js';
@@ -112,6 +113,8 @@ function Kiosk() {
     };
   }, [online]);
   const selfService = FORCED_SELF_SERVICE || mode?.active === true;
+  const selfServiceRef = useRef(selfService);
+  selfServiceRef.current = selfService;
 
   useEffect(() => {
     if (online) {
@@ -125,6 +128,32 @@ function Kiosk() {
   const kioskParam = param('kiosk');
   const kiosk = hall?.kiosks.find((k) => k.id === kioskParam) ?? (kioskParam ? undefined : hall?.kiosks[0]);
   const kioskId = kioskParam ?? kiosk?.id;
+
+  // The kiosk's reader and scanner drive the page when the hall reports them: a card placed on the card
+  // screen takes the ticket at once; a scanned booking code checks in from the start screen.
+  const screenRef = useRef(screen);
+  screenRef.current = screen;
+  const [cardError, setCardError] = useState<KioskCardError | null>(null);
+  const [scanned, setScanned] = useState<{ code: string; n: number } | null>(null);
+  const devices = useKioskDevices(kioskId, {
+    card: () => {
+      const cur = screenRef.current;
+      if (cur.kind === 'card') void issue(cur.choice);
+    },
+    cardError: (e) => {
+      if (screenRef.current.kind === 'card') setCardError(e);
+    },
+    scan: (x) => {
+      const cur = screenRef.current.kind;
+      if (x.appointment && (cur === 'home' || cur === 'checkin') && !selfServiceRef.current) {
+        checkIn({ sectionId: x.appointment.sectionId, appointmentCode: x.appointment.code, ...(x.appointment.serviceCode ? { serviceCode: x.appointment.serviceCode } : {}) });
+      } else if (cur === 'checkin') {
+        setScanned((p) => ({ code: x.code, n: (p?.n ?? 0) + 1 }));
+      }
+    },
+  });
+  const printerDown = printerTrouble(devices);
+  const hasReader = devices?.some((d) => d.kind === 'idcard' && d.status === 'online') ?? false;
 
   const goHome = () => {
     setScreen({ kind: 'home' });
@@ -168,6 +197,7 @@ function Kiosk() {
   };
 
   const issue = async (choice: Choice) => {
+    setCardError(null);
     setScreen({ kind: 'issuing', choice });
     const body: Record<string, unknown> = { sectionId: choice.sectionId };
     if (choice.serviceCode) body.serviceCode = choice.serviceCode;
@@ -198,11 +228,18 @@ function Kiosk() {
   if (showPaused || (!online && screen.kind === 'home')) {
     content = paused ? <PausedScreen /> : <div class="k-loading">{t('common.loading')}</div>;
   } else if (screen.kind === 'home') {
-    content = selfService ? <SelfServiceHome mode={mode} more={more} /> : <HomeScreen sections={sections} onPick={openSection} more={more} />;
+    content = selfService ? (
+      <SelfServiceHome mode={mode} more={more} />
+    ) : (
+      <>
+        {printerDown && <PrinterNotice code={printerDown} />}
+        <HomeScreen sections={sections} onPick={openSection} more={more} />
+      </>
+    );
   } else if (screen.kind === 'booking') {
     content = <BookingFlow key={JSON.stringify(screen.start)} start={screen.start} sections={sections} kioskId={kioskId} onHome={goHome} />;
   } else if (screen.kind === 'checkin') {
-    content = <CheckInScreen onCheckIn={checkIn} onBack={goHome} />;
+    content = <CheckInScreen onCheckIn={checkIn} onBack={goHome} scanned={scanned} />;
   } else if (screen.kind === 'guides') {
     content = <GuideList onOpen={(code) => setScreen({ kind: 'guide', code })} onBack={goHome} />;
   } else if (screen.kind === 'guide') {
@@ -225,7 +262,7 @@ function Kiosk() {
       <HomeScreen sections={sections} onPick={openSection} more={more} />
     );
   } else if (screen.kind === 'card') {
-    content = <CardScreen onGo={() => void issue(screen.choice)} onBack={goHome} />;
+    content = <CardScreen onGo={() => void issue(screen.choice)} onBack={goHome} error={cardError} auto={hasReader} />;
   } else if (screen.kind === 'issuing') {
     content = (
       <div class="k-issuing" role="status">
@@ -437,7 +474,7 @@ function SectionScreen(props: {
   );
 }
 
-function CardScreen({ onGo, onBack }: { onGo: () => void; onBack: () => void }) {
+function CardScreen({ onGo, onBack, error, auto }: { onGo: () => void; onBack: () => void; error: KioskCardError | null; auto: boolean }) {
   return (
     <section class="k-card-screen">
       <svg class="k-card-icon" viewBox="0 0 120 80" aria-hidden="true">
@@ -449,6 +486,14 @@ function CardScreen({ onGo, onBack }: { onGo: () => void; onBack: () => void }) 
       </svg>
       <h1 class="k-title">{t('kiosk.card.title')}</h1>
       <p class="k-lead">{t('kiosk.card.hint')}</p>
+      {auto && <p class="k-hint k-card-auto">{t('kiosk.card.auto')}</p>}
+      {error && (
+        <div class="k-inline-error" role="alert" data-code={error.code}>
+          <b>{t('kiosk.card.readFailed')}</b>
+          <span>{t('kiosk.card.readFailedHint')}</span>
+          <span class="k-code">{t('common.errorCode', { code: error.code })}</span>
+        </div>
+      )}
       <div class="k-actions">
         <button type="button" class="btn btn-ghost k-big" onClick={onBack}>
           {t('common.home')}
@@ -582,6 +627,16 @@ function ErrorScreen({
         )}
       </div>
     </section>
+  );
+}
+
+/** Said before the citizen takes a number, so an unprinted ticket is no surprise. */
+function PrinterNotice({ code }: { code: string }) {
+  const reason = code === 'PAPER_OUT' || code === 'COVER_OPEN' || code === 'DEVICE_OFFLINE' ? t(`kiosk.printer.${code}`) : t('kiosk.printer.fault');
+  return (
+    <div class="k-printer-notice" role="status" data-code={code}>
+      {t('kiosk.printer.trouble', { reason })}
+    </div>
   );
 }
 
