@@ -193,7 +193,8 @@ describe('announcement queue (display-ui/announcer.ts)', () => {
       playing--;
     });
     q.enqueue(a('A003'));
-    await new Promise((r) => setTimeout(r, 80));
+    // Wait for the six plays rather than a fixed time: a loaded machine runs the 5 ms timers late.
+    for (let waited = 0; played.length < 6 && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     expect(played).to.deep.equal(['A001', 'A001', 'A002', 'A002', 'A003', 'A003']);
     expect(overlap).to.equal(false);
     expect(q.pending).to.have.length(0);
