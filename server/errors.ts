@@ -16,7 +16,14 @@ export type ServerErrorCode =
   | 'ACCOUNT_EXISTS'
   /** A PDF needs a CJK font and none is installed (fonts-noto-cjk). */
   | 'NO_FONT'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // cases
+  | 'UNKNOWN_CASE'
+  | 'CASE_CLOSED'
+  | 'CASE_OPEN'
+  | 'OUTCOME_NOT_ALLOWED'
+  | 'TOO_MANY_PAGES'
+  | 'DOCUMENT_FONT_MISSING';
 
 export class HallError extends Error {
   readonly code: ServerErrorCode;
@@ -58,11 +65,13 @@ export function statusFor(code: ServerErrorCode): number {
     case 'UNKNOWN_WINDOW':
     case 'UNKNOWN_TICKET':
     case 'UNKNOWN_APPOINTMENT':
+    case 'UNKNOWN_CASE':
     case 'QUEUE_EMPTY':
       return 404;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'STORE_FAILED':
+    case 'DOCUMENT_FONT_MISSING':
       return 503;
     case 'INTERNAL':
       return 500;

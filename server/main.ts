@@ -16,6 +16,10 @@ import { createLogger, type Logger } from './log.js';
 import { Realtime } from './realtime/streams.js';
 import { Views } from './views.js';
 import { Manager } from './manager/index.js';
+import { loadCasesConfig } from './cases/config.js';
+import { startCases } from './cases/index.js';
+import type { Cases } from './cases/service.js';
+import { parseCaseKey } from './cases/seal.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,6 +32,10 @@ export interface StartOptions {
   uiDir?: string;
   log?: Logger;
   now?: () => number;
+  /** Key sealing case data at rest (HALL_CASE_KEY); default: `case.key` generated in the data dir. */
+  caseKey?: Buffer;
+  /** CJK font for case documents (HALL_PDF_FONT, 'file' or 'file#PostScriptName'). */
+  pdfFont?: string;
   /** Where a fatal store error goes; the CLI exits, tests observe. */
   onFatal?: (err: Error) => void;
 }
@@ -40,6 +48,7 @@ export interface RunningHall {
   realtime: Realtime;
   accounts: Accounts;
   manager: Manager;
+  cases: Cases;
   http: HttpServer;
   /** The demo accounts, one line each, for the start banner (empty outside demo mode). */
   demoLines: string[];
@@ -121,14 +130,26 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     }),
   });
 
+  const caseModule = await startCases({
+    dataDir,
+    hall,
+    config,
+    settings: loadCasesConfig(opts.configDir ?? defaultConfigDir),
+    accounts,
+    log,
+    key: opts.caseKey ?? (await loadSecret(dataDir, 'case.key')),
+    ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
+  });
+
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();
   const manager = await Manager.open({ hall, config, dataDir, log });
-  const app = createApp({ hall, views, accounts, config, log, demo, idSecret, uiDir: opts.uiDir ?? join(root, 'dist', 'ui'), startedAt, manager });
+  const app = createApp({ hall, views, accounts, config, log, demo, idSecret, uiDir: opts.uiDir ?? join(root, 'dist', 'ui'), startedAt, manager, routes: [caseModule.router] });
   const http = createServer(app);
   const realtime = new Realtime(http, { hall, views, accounts, log });
   realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
+  caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
 
   // The business day turns at local midnight even when nobody acts: check every 30 s.
   const openDay = async () => {
@@ -151,6 +172,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     clearInterval(dayTimer);
     await realtime.close().catch(() => {});
     await manager.close();
+    await caseModule.close();
     await hall.close();
     throw err;
   }
@@ -168,6 +190,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     realtime,
     accounts,
     manager,
+    cases: caseModule.cases,
     http,
     demoLines,
     async close() {
@@ -177,6 +200,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       await realtime.close();
       await new Promise<void>((r) => http.close(() => r()));
       await manager.close();
+      await caseModule.close();
       await hall.close();
     },
   };
@@ -194,6 +218,8 @@ async function cli(): Promise<void> {
     demo,
     log,
     ...(env.HALL_CONFIG_DIR ? { configDir: resolve(env.HALL_CONFIG_DIR) } : {}),
+    ...(env.HALL_CASE_KEY ? { caseKey: parseCaseKey(env.HALL_CASE_KEY) } : {}),
+    ...(env.HALL_PDF_FONT ? { pdfFont: env.HALL_PDF_FONT } : {}),
   });
   const firstWindow = running.config.setup.windows[0]?.id ?? '';
   const lines = [

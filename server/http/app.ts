@@ -32,6 +32,8 @@ export interface AppOptions {
   kioskPrinting?: KioskPrinting;
   /** The manager's back end (alerts, KPIs, reports, live config, audit, metrics); routes absent without it. */
   manager?: Manager;
+  /** Routers of other modules (e.g. cases), mounted under /api/v1 before the not-found answer. */
+  routes?: express.Router[];
 }
 
 export const PAGES = [
@@ -361,6 +363,7 @@ export function createApp(o: AppOptions): express.Express {
 
   api.use(citizenRoutes(o));
   if (o.manager) api.use(managerRoutes({ manager: o.manager, accounts: o.accounts }));
+  for (const r of o.routes ?? []) api.use(r);
 
   api.use((req, _res, next) => next(new HallError('NOT_FOUND', `no such endpoint: ${req.method} ${req.path}`)));
 

@@ -1,0 +1,402 @@
+// Case capture at the window: a draft (service, applicant, ticket), its materials checklist, scanned pages,
+// then one outcome that closes it with a receipt number, working-day deadlines, its documents and its slip,
+// and hands it to the outbox for the central approval system. Every answer comes after the change is durable.
+
+import { randomBytes } from 'node:crypto';
+import sharp, { type OutputInfo } from 'sharp';
+import type { HallConfig } from '../../config/schema.js';
+import { HallError } from '../errors.js';
+import type { Hall } from '../hall/hall.js';
+import { addDays, addWorkingDays, localDay, toIso } from '../hall/calendar.js';
+import type { Clerk, Service } from '../hall/types.js';
+import type { Logger } from '../log.js';
+import { isValidIdNumber, maskName } from '../privacy.js';
+import type { CasesConfig } from './config.js';
+import { type CjkFont, type DocumentContext, OUTCOME_FILES, outcomeSlip } from './documents.js';
+import type { PdfRenderer } from './pdf-renderer.js';
+import type { CaseStore } from './store.js';
+import { caseAlerts, caseDeadlines, supervisionCounts, ticketAlerts, type SupervisionReport } from './supervision.js';
+import type { Applicant, CaseMaterial, CaseOutcome, CaseRecord, CaseView, MaterialState } from './types.js';
+import type { Sealer } from './seal.js';
+
+/** The identity a window's ID-card reader read last (the device registry provides it). */
+export interface CardIdentity {
+  name: string;
+  idNumber: string;
+  sex?: string;
+  address?: string;
+  /** epoch ms */
+  readAt: number;
+}
+export interface IdentitySource {
+  lastIdentity(windowId: string): CardIdentity | undefined;
+}
+
+/** Sends a slip to the printer at a window; answers whether it printed (never throws for a missing printer). */
+export interface SlipPrinter {
+  printAtWindow(windowId: string, bytes: Buffer): Promise<{ printed: boolean; code?: string; message?: string }>;
+}
+
+/** The narrow part of the central outbox that cases use. */
+export interface CaseOutbox {
+  enqueue(input: { kind: 'case'; key: string; idempotencyKey: string; payload: unknown }): Promise<unknown>;
+}
+
+export interface CasesOptions {
+  hall: Hall;
+  config: HallConfig;
+  settings: CasesConfig;
+  store: CaseStore;
+  sealer: Sealer;
+  font: CjkFont | null;
+  pdf: PdfRenderer;
+  log: Logger;
+  identities?: IdentitySource;
+  printer?: SlipPrinter;
+  outbox?: CaseOutbox;
+}
+
+export interface NewCase {
+  windowId: string;
+  clerk: Clerk;
+  serviceCode: string;
+  ticketId?: string;
+  /** Typed applicant, or `card` for what the window's reader read last. */
+  applicant: { name: string; idNumber: string; phone?: string } | 'card';
+}
+
+export interface Decision {
+  outcome: CaseOutcome;
+  commitment?: string;
+  commitmentWorkingDays?: number;
+  reason?: string;
+  legalBasis?: string;
+  remark?: string;
+}
+
+const CARD_MAX_AGE_MS = 60_000;
+const MAX_PAGES = 40;
+/** Scans are normalised to this width (A4 at about 200 dpi) and to grayscale JPEG. */
+const PAGE_WIDTH = 1654;
+
+export function maskIdNumber(id: string): string {
+  const s = id.trim().toUpperCase();
+  return s.length <= 7 ? '*'.repeat(s.length) : s.slice(0, 3) + '*'.repeat(s.length - 7) + s.slice(-4);
+}
+
+export class Cases {
+  /** Highest receipt sequence used per year. */
+  private readonly receiptSeq = new Map<string, number>();
+  private readonly hallCode: string;
+
+  constructor(private readonly o: CasesOptions) {
+    this.hallCode = o.config.hall.code;
+    for (const r of o.store.all()) this.noteReceipt(r.receiptNo);
+  }
+
+  private noteReceipt(no: string | undefined): void {
+    const m = no ? /-(\d{4})-(\d{6,})$/.exec(no) : null;
+    if (!m) return;
+    const n = Number(m[2]);
+    if (n > (this.receiptSeq.get(m[1]!) ?? 0)) this.receiptSeq.set(m[1]!, n);
+  }
+
+  /** Allocated synchronously, so two decisions at once never share a number. */
+  private nextReceipt(year: string): string {
+    const n = (this.receiptSeq.get(year) ?? 0) + 1;
+    this.receiptSeq.set(year, n);
+    return `${this.hallCode}-${year}-${String(n).padStart(6, '0')}`;
+  }
+
+  private now(): number {
+    return this.o.hall.now();
+  }
+
+  private iso(ms: number): string {
+    return toIso(ms, this.o.hall.setup.calendar);
+  }
+
+  private findService(code: string): { service: Service; sectionId: string } {
+    for (const s of this.o.hall.setup.sections) {
+      const service = s.services.find((x) => x.code === code);
+      if (service) return { service, sectionId: s.id };
+    }
+    throw new HallError('UNKNOWN_SERVICE', `未知事项 ${code} / unknown service`);
+  }
+
+  view(r: CaseRecord): CaseView {
+    const { sealed: _sealed, pushed: _pushed, ...view } = r;
+    return view;
+  }
+
+  get(id: string): CaseRecord {
+    const r = this.o.store.get(id);
+    if (!r) throw new HallError('UNKNOWN_CASE', `未找到办件 ${id} / unknown case`);
+    return r;
+  }
+
+  list(filter: { windowId?: string; status?: 'draft' | 'closed'; day?: string } = {}): CaseView[] {
+    const out: CaseView[] = [];
+    for (const r of this.o.store.all()) {
+      if (filter.windowId && r.windowId !== filter.windowId) continue;
+      if (filter.status && r.status !== filter.status) continue;
+      if (filter.day && r.createdAt.slice(0, 10) !== filter.day) continue;
+      out.push(this.view(r));
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async create(input: NewCase): Promise<CaseView> {
+    const { service, sectionId } = this.findService(input.serviceCode);
+    let applicant: Applicant;
+    if (input.applicant === 'card') {
+      const card = this.o.identities?.lastIdentity(input.windowId);
+      if (!card || this.now() - card.readAt > CARD_MAX_AGE_MS) {
+        throw new HallError('NO_CARD_READ', '请先在本窗口读卡器上放置身份证 / place the ID card on this window\'s reader first');
+      }
+      applicant = { name: card.name, idNumber: card.idNumber.toUpperCase(), source: 'card', ...(card.sex ? { sex: card.sex } : {}), ...(card.address ? { address: card.address } : {}) };
+    } else {
+      if (!isValidIdNumber(input.applicant.idNumber)) throw new HallError('VALIDATION_FAILED', 'applicant.idNumber: 身份证号码无效（校验位不符） / not a valid ID number');
+      applicant = { name: input.applicant.name.trim(), idNumber: input.applicant.idNumber.trim().toUpperCase(), source: 'typed', ...(input.applicant.phone ? { phone: input.applicant.phone } : {}) };
+    }
+    const state = this.o.hall.state;
+    const ticketId = input.ticketId ?? state.windows[input.windowId]?.currentTicketId;
+    const ticket = ticketId ? state.tickets[ticketId] : undefined;
+    if (input.ticketId && !ticket) throw new HallError('UNKNOWN_TICKET', `未找到号票 ${input.ticketId} / unknown ticket`);
+    const now = this.now();
+    const id = `C${localDay(now, this.o.hall.setup.calendar).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;
+    const materials: CaseMaterial[] = service.materials.map((m) => ({ name: m.name, required: m.required, copies: m.copies, state: 'missing' as MaterialState }));
+    const record: CaseRecord = {
+      id,
+      version: 1,
+      status: 'draft',
+      windowId: input.windowId,
+      clerk: { id: input.clerk.id, name: maskName(input.clerk.name), staffNo: input.clerk.staffNo },
+      ...(ticket ? { ticketId: ticket.id, ticketNumber: ticket.number } : {}),
+      sectionId,
+      serviceCode: service.code,
+      serviceName: service.name,
+      serviceKind: service.kind,
+      legalLimitDays: service.legalLimitDays,
+      promisedLimitDays: service.promisedLimitDays,
+      applicant: { nameMasked: maskName(applicant.name), idMasked: maskIdNumber(applicant.idNumber), source: applicant.source },
+      materials,
+      pages: [],
+      documents: [],
+      createdAt: this.iso(now),
+      updatedAt: this.iso(now),
+      sealed: this.o.sealer.seal(applicant, id),
+    };
+    await this.o.store.put(record);
+    return this.view(record);
+  }
+
+  private draft(id: string): CaseRecord {
+    const r = this.get(id);
+    if (r.status !== 'draft') throw new HallError('CASE_CLOSED', '办件已办结，不能再修改 / the case is closed');
+    return r;
+  }
+
+  async setMaterials(id: string, updates: { name: string; state: MaterialState; note?: string }[]): Promise<CaseView> {
+    const r = this.draft(id);
+    const materials = r.materials.map((m) => ({ ...m }));
+    for (const u of updates) {
+      const m = materials.find((x) => x.name === u.name);
+      if (!m) throw new HallError('VALIDATION_FAILED', `materials: 该事项没有材料“${u.name}” / not a material of this service`);
+      m.state = u.state;
+      if (u.note) m.note = u.note;
+      else delete m.note;
+    }
+    const next: CaseRecord = { ...r, materials, version: r.version + 1, updatedAt: this.iso(this.now()) };
+    await this.o.store.put(next);
+    return this.view(next);
+  }
+
+  /** A scanned or uploaded page: normalised to a grayscale JPEG and stored sealed. */
+  async addPage(id: string, image: Buffer): Promise<CaseView> {
+    const r = this.draft(id);
+    if (r.pages.length >= MAX_PAGES) throw new HallError('TOO_MANY_PAGES', `每个办件最多 ${MAX_PAGES} 页 / at most ${MAX_PAGES} pages per case`);
+    let jpeg: { data: Buffer; info: OutputInfo };
+    try {
+      jpeg = await sharp(image, { limitInputPixels: 60_000_000 })
+        .rotate()
+        .resize({ width: PAGE_WIDTH, withoutEnlargement: true })
+        .toColourspace('b-w')
+        .jpeg({ quality: 80 })
+        .toBuffer({ resolveWithObject: true });
+    } catch (err) {
+      throw new HallError('VALIDATION_FAILED', `page: 不是可识别的图像 / not a readable image (${(err as Error).message})`);
+    }
+    const pageId = `p${String(r.pages.length + 1).padStart(2, '0')}-${randomBytes(3).toString('hex')}`;
+    await this.o.store.writeFile(id, `${pageId}.jpg`, jpeg.data);
+    const next: CaseRecord = {
+      ...r,
+      pages: [...r.pages, { id: pageId, at: this.iso(this.now()), bytes: jpeg.data.length, width: jpeg.info.width, height: jpeg.info.height }],
+      version: r.version + 1,
+      updatedAt: this.iso(this.now()),
+    };
+    await this.o.store.put(next);
+    return this.view(next);
+  }
+
+  async removePage(id: string, pageId: string): Promise<CaseView> {
+    const r = this.draft(id);
+    if (!r.pages.some((p) => p.id === pageId)) throw new HallError('NOT_FOUND', `未找到页面 ${pageId} / no such page`);
+    const next: CaseRecord = { ...r, pages: r.pages.filter((p) => p.id !== pageId), version: r.version + 1, updatedAt: this.iso(this.now()) };
+    await this.o.store.put(next);
+    return this.view(next);
+  }
+
+  async page(id: string, pageId: string): Promise<Buffer> {
+    const r = this.get(id);
+    if (!r.pages.some((p) => p.id === pageId)) throw new HallError('NOT_FOUND', `未找到页面 ${pageId} / no such page`);
+    return this.o.store.readFile(id, `${pageId}.jpg`);
+  }
+
+  private context(r: CaseView): DocumentContext {
+    const { service } = this.findService(r.serviceCode);
+    return { hallName: this.o.config.hall.name, hallCode: this.hallCode, contact: service.contact };
+  }
+
+  /** Closes the case with its outcome: checks the materials against the outcome, numbers it, dates it, writes its documents. */
+  async decide(id: string, d: Decision): Promise<CaseView> {
+    const r = this.draft(id);
+    const cal = this.o.hall.setup.calendar;
+    const now = this.now();
+    const day = localDay(now, cal);
+    const requiredOpen = r.materials.filter((m) => m.required && m.state !== 'provided');
+    const anyOpen = r.materials.filter((m) => m.state !== 'provided');
+    const refuse = (code: string, msg: string) => new HallError('OUTCOME_NOT_ALLOWED', msg, { rule: code });
+    switch (d.outcome) {
+      case 'done':
+        if (r.serviceKind !== 'immediate') throw refuse('NOT_IMMEDIATE', '承诺件不能当场办结 / only immediate services finish on the spot');
+        if (requiredOpen.length) throw refuse('MATERIALS_MISSING', `必要材料未齐：${requiredOpen.map((m) => m.name).join('、')} / required materials missing`);
+        break;
+      case 'accepted':
+        if (requiredOpen.length) throw refuse('MATERIALS_MISSING', `必要材料未齐，请选择容缺受理或一次性告知：${requiredOpen.map((m) => m.name).join('、')} / required materials missing`);
+        break;
+      case 'accepted_pending':
+        if (anyOpen.length === 0) throw refuse('NOTHING_MISSING', '材料已齐全，请直接受理 / nothing is missing: accept the case');
+        if (!d.commitment) throw new HallError('VALIDATION_FAILED', 'commitment: 容缺受理须有申请人书面承诺 / a written commitment is required');
+        break;
+      case 'notice':
+        if (anyOpen.length === 0) throw refuse('NOTHING_MISSING', '材料已齐全，无需一次性告知 / nothing is missing');
+        break;
+      case 'refused':
+        if (!d.reason || !d.legalBasis) throw new HallError('VALIDATION_FAILED', 'reason, legalBasis: 不予受理须写明理由和法律依据 / reason and legal basis are required');
+        break;
+    }
+    const closed: CaseRecord = {
+      ...r,
+      status: 'closed',
+      outcome: d.outcome,
+      receiptNo: this.nextReceipt(day.slice(0, 4)),
+      decidedAt: this.iso(now),
+      decidedDay: day,
+      version: r.version + 1,
+      updatedAt: this.iso(now),
+      purgeAfter: addDays(day, this.o.settings.retentionDays),
+      ...(d.remark ? { remark: d.remark } : {}),
+    };
+    if (d.outcome === 'accepted' || d.outcome === 'accepted_pending') Object.assign(closed, caseDeadlines(day, r, cal));
+    if (d.outcome === 'accepted_pending') {
+      closed.commitment = d.commitment!;
+      closed.commitmentDue = addWorkingDays(day, d.commitmentWorkingDays ?? this.o.settings.commitmentWorkingDays, cal);
+    }
+    if (d.outcome === 'refused') {
+      closed.reason = d.reason!;
+      closed.legalBasis = d.legalBasis!;
+    }
+    // Documents first: a case is closed only with its documents on disk.
+    const view = this.view(closed);
+    const ctx = this.context(view);
+    const pdf = await this.o.pdf.render({ kind: 'outcome', view, ctx, font: this.o.font });
+    const docs: CaseRecord['documents'] = [{ name: OUTCOME_FILES[d.outcome], kind: 'outcome' as const, bytes: await this.o.store.writeFile(id, OUTCOME_FILES[d.outcome], pdf) }];
+    if (r.pages.length > 0) {
+      const images = await Promise.all(r.pages.map((p) => this.o.store.readFile(id, `${p.id}.jpg`)));
+      const bound = await this.o.pdf.render({ kind: 'materials', view, pages: images, font: this.o.font });
+      docs.push({ name: 'materials.pdf', kind: 'materials', bytes: await this.o.store.writeFile(id, 'materials.pdf', bound) });
+    }
+    closed.documents = docs;
+    await this.o.store.put(closed);
+    void this.push(closed);
+    return this.view(closed);
+  }
+
+  async document(id: string, name: string): Promise<Buffer> {
+    const r = this.get(id);
+    if (!r.documents.some((d) => d.name === name)) throw new HallError('NOT_FOUND', `未找到文书 ${name} / no such document`);
+    return this.o.store.readFile(id, name);
+  }
+
+  slip(id: string): Buffer {
+    const r = this.get(id);
+    if (r.status !== 'closed') throw new HallError('CASE_OPEN', '办件尚未作出结论 / the case has no outcome yet');
+    return outcomeSlip(this.view(r), this.context(r), this.o.settings.slipColumns);
+  }
+
+  async printSlip(id: string): Promise<{ printed: boolean; code?: string; message?: string }> {
+    const bytes = this.slip(id);
+    const r = this.get(id);
+    if (!this.o.printer) return { printed: false, code: 'NO_PRINTER', message: '本窗口未配置凭条打印机 / no slip printer at this window' };
+    return this.o.printer.printAtWindow(r.windowId, bytes);
+  }
+
+  // ---------------------------------------------------------------- central
+
+  /** What the central approval system receives for a closed case (full applicant included; the outbox seals it). */
+  private async payload(r: CaseRecord): Promise<unknown> {
+    const applicant = this.o.sealer.open<Applicant>(r.sealed, r.id);
+    const documents = await Promise.all(
+      r.documents.map(async (d) => ({ name: d.name, kind: d.kind, contentType: 'application/pdf', base64: (await this.o.store.readFile(r.id, d.name)).toString('base64') })),
+    );
+    return { hallCode: this.hallCode, case: this.view(r), applicant: { name: applicant.name, idNumber: applicant.idNumber, source: applicant.source }, documents };
+  }
+
+  /** Hands a closed case to the outbox once, then notes that it did (so a restart resends only what was not handed over). */
+  private async push(r: CaseRecord): Promise<void> {
+    if (!this.o.outbox) return;
+    try {
+      await this.o.outbox.enqueue({ kind: 'case', key: r.id, idempotencyKey: `${r.id}:v${r.version}`, payload: await this.payload(r) });
+      const latest = this.o.store.get(r.id);
+      if (latest && latest.version === r.version) await this.o.store.put({ ...latest, pushed: r.version });
+    } catch (err) {
+      this.o.log.error({ caseId: r.id, err: (err as Error).message }, 'case not handed to the outbox yet; retried at the next start');
+    }
+  }
+
+  /** At start: closed cases whose latest version was never handed to the outbox. */
+  async pushPending(): Promise<number> {
+    let n = 0;
+    for (const r of [...this.o.store.all()]) {
+      if (r.status === 'closed' && r.pushed !== r.version) {
+        await this.push(r);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------- supervision and retention
+
+  supervision(now = this.now()): SupervisionReport {
+    const setup = this.o.hall.setup;
+    const day = localDay(now, setup.calendar);
+    const cases = caseAlerts(this.list({ status: 'closed' }), day, setup.calendar, this.o.settings.warnWorkingDays);
+    const tickets = ticketAlerts(this.o.hall.state, setup, now, this.o.settings.serviceAlertFactor);
+    return { at: this.iso(now), day, cases, tickets, counts: supervisionCounts(cases, tickets) };
+  }
+
+  /** Removes closed cases past their retention day, and drafts abandoned for as long. */
+  async purgeExpired(now = this.now()): Promise<number> {
+    const day = localDay(now, this.o.hall.setup.calendar);
+    const expired: string[] = [];
+    for (const r of this.o.store.all()) {
+      const until = r.purgeAfter ?? addDays(r.createdAt.slice(0, 10), this.o.settings.retentionDays);
+      if (until < day) expired.push(r.id);
+    }
+    const n = await this.o.store.purge(expired);
+    if (n) this.o.log.info({ purged: n }, 'cases past their retention period purged');
+    return n;
+  }
+}
