@@ -17,6 +17,7 @@ import { endsSession, type Session, useStoredSession } from '../ui-shared/sessio
 import { SignIn } from '../ui-shared/signin.js';
 import { openStaffStream } from '../ui-shared/streams.js';
 import { actionFor, ACTIONS, enabledActions, type ActionId } from './actions.js';
+import { CasePanel } from './case.js';
 
 const SESSION_KEY = 'hall.console';
 
@@ -164,6 +165,7 @@ function Desk({ session, windowId, onSignOut }: { session: Session; windowId: st
               ))}
             </div>
             <ResultLine result={result} />
+            <CasePanel snap={s} token={session.token} windowId={windowId} />
           </section>
           <section class="c-right">
             <QueuePanel snap={s} />

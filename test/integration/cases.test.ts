@@ -242,3 +242,31 @@ describe('case capture (integration)', function () {
     expect(listed.body.cases).to.have.length(5);
   });
 });
+
+describe('case retention (integration)', function () {
+  this.timeout(60000);
+  it('purges a closed case, its record and its files, once its retention period has passed', async function () {
+    if (!existsSync(PDFTOTEXT) && process.env.CI !== 'true') this.skip();
+    let clock = Date.parse('2026-11-23T10:00:00+08:00');
+    const h = await startTestHall({ now: () => clock });
+    try {
+      const token = await login(h.url, 'staff1', 'staff123', 'w1');
+      const base = `${h.url}/api/v1`;
+      const c = (await api(base, 'POST', '/cases', { token, body: { windowId: 'w1', serviceCode: 'B02', applicant: { name: NAME, idNumber: ID_NUMBER } } })).body.case;
+      await api(base, 'PUT', `/cases/${c.id}/materials`, { token, body: { materials: c.materials.map((m: { name: string }) => ({ name: m.name, state: 'provided' })) } });
+      const d = await api(base, 'POST', `/cases/${c.id}/outcome`, { token, body: { outcome: 'done' } });
+      expect(d.body.case.purgeAfter).to.equal('2029-11-22'); // 1095 days after 2026-11-23
+      expect(await h.running.cases.purgeExpired()).to.equal(0);
+      clock = Date.parse('2029-11-22T12:00:00+08:00');
+      expect(await h.running.cases.purgeExpired()).to.equal(0);
+      clock = Date.parse('2029-11-23T09:00:00+08:00');
+      expect(await h.running.cases.purgeExpired()).to.equal(1);
+      const admin = await login(h.url, 'admin', 'admin123');
+      const gone = await api(base, 'GET', `/cases/${c.id}`, { token: admin });
+      expect(gone.status).to.equal(404);
+      expect(existsSync(join(h.dataDir, 'cases', 'files', c.id))).to.equal(false);
+    } finally {
+      await h.close();
+    }
+  });
+});
