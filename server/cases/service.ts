@@ -161,7 +161,7 @@ export class Cases {
     }
     const state = this.o.hall.state;
     const ticketId = input.ticketId ?? state.windows[input.windowId]?.currentTicketId;
-    const ticket = ticketId ? state.tickets[ticketId] : undefined;
+    const ticket = ticketId ? state.tickets.get(ticketId) : undefined;
     if (input.ticketId && !ticket) throw new HallError('UNKNOWN_TICKET', `未找到号票 ${input.ticketId} / unknown ticket`);
     const now = this.now();
     const id = `C${localDay(now, this.o.hall.setup.calendar).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;

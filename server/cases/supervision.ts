@@ -84,7 +84,7 @@ export function ticketAlerts(state: HallState, setup: HallSetup, now: number, se
   const sections = new Map(setup.sections.map((s) => [s.id, s]));
   const out: TicketAlert[] = [];
   const today = localDay(now, setup.calendar);
-  for (const t of Object.values(state.tickets)) {
+  for (const t of state.tickets) {
     if (t.day !== today) continue;
     const sec = sections.get(t.sectionId);
     if (!sec) continue;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../../config/schema.js';
 import { caseAlerts, caseDeadlines, ticketAlerts, workingDaysBetween } from '../../../server/cases/supervision.js';
 import type { CaseView } from '../../../server/cases/types.js';
+import { TicketTable } from '../../../server/hall/ticket-table.js';
 import type { HallState, Ticket } from '../../../server/hall/types.js';
 
 const config = loadConfig();
@@ -90,7 +91,7 @@ describe('ticket alerts', () => {
   const sec = config.setup.sections[0]!;
   const now = Date.parse('2026-11-23T10:00:00+08:00');
   const ticket = (id: string, over: Partial<Ticket>): Ticket => ({ id, number: id, day: '2026-11-23', sectionId: sec.id, priority: 'normal', status: 'waiting', issuedAt: now, calls: 0, transfers: [], ...over });
-  const state = (tickets: Ticket[]): HallState => ({ day: '2026-11-23', seq: 1, counters: {}, tickets: Object.fromEntries(tickets.map((t) => [t.id, t])), windows: {}, appointments: {}, serviceTimes: {}, ratings: {}, followUps: {} });
+  const state = (tickets: Ticket[]): HallState => ({ day: '2026-11-23', seq: 1, counters: {}, tickets: TicketTable.of(tickets), windows: {}, appointments: {}, serviceTimes: {}, ratings: {}, followUps: {} });
 
   it('flag a wait past the section target and a service past the factor times its default minutes', () => {
     const over = sec.targetWaitMinutes + 1;
