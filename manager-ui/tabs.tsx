@@ -7,7 +7,7 @@ import type { Figures, KpiReport } from '../server/manager/kpi.js';
 import { api, asApiError, API_PREFIX } from '../ui-shared/api.js';
 import { hallTime, percent, safeText } from '../ui-shared/format.js';
 import { errText, name, t } from '../ui-shared/page.js';
-import type { MessageKey } from '../ui-shared/i18n/index.js';
+import { isMessageKey, type MessageKey } from '../ui-shared/i18n/index.js';
 
 type Load<T> = { data?: T; error?: string; busy: boolean };
 
@@ -713,10 +713,21 @@ function Accounts({ token }: { token: string }) {
 // ------------------------------------------------------------------ audit
 
 export function AuditTab({ token, version }: { token: string; version: number }) {
-  const [log] = useLoad<AuditEntry[]>('/manager/audit?limit=300', token, version);
+  const [day, setDay] = useState('');
+  const [log] = useLoad<AuditEntry[]>(day ? `/manager/audit?day=${day}` : '/manager/audit?limit=300', token, version);
+  const actionText = (a: string) => {
+    const key = `manager.action.${a}`;
+    return isMessageKey(key) ? t(key) : a;
+  };
   return (
     <div class="m-tab">
       <section class="card">
+        <div class="m-inline">
+          <label>
+            {t('manager.audit.day')}
+            <input type="date" name="day" value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
+          </label>
+        </div>
         {log.error && <p class="form-error">{log.error}</p>}
         {log.data && log.data.length === 0 && <p class="m-empty">{t('manager.audit.none')}</p>}
         <table class="m-table m-audit">
@@ -734,8 +745,8 @@ export function AuditTab({ token, version }: { token: string; version: number })
                 <td class="num">
                   {e.at.slice(0, 10)} {hallTime(e.at, true)}
                 </td>
-                <td>{e.by}</td>
-                <td class="num">{e.action}</td>
+                <td>{safeText(e.by)}</td>
+                <td>{actionText(e.action)}</td>
                 <td>{safeText(e.detail)}</td>
               </tr>
             ))}

@@ -189,6 +189,55 @@ export class Manager {
     return out;
   }
 
+  /**
+   * Who did what at the windows on `day`, read from the journal: sign-ins and -outs, pauses, out-of-order
+   * calls, transfers, cancellations, live setup changes and follow-up steps. Merged with the manager's own
+   * audit records of that day, newest first.
+   */
+  async dayActivity(day: string): Promise<AuditEntry[]> {
+    const cal = this.o.hall.setup.calendar;
+    const clerkAt = new Map<string, string>();
+    const number = (ticketId: string) => ticketId.slice(ticketId.indexOf('-') + 1);
+    const out: { at: number; by: string; action: string; detail: string }[] = [];
+    for (const e of await this.eventsBetween(day, day)) {
+      const by = (windowId: string) => clerkAt.get(windowId) ?? windowId;
+      switch (e.type) {
+        case 'WindowSignedIn':
+          clerkAt.set(e.windowId, `${e.clerk.id} (${e.clerk.staffNo})`);
+          out.push({ at: e.at, by: by(e.windowId), action: 'window.signIn', detail: e.windowId });
+          break;
+        case 'WindowSignedOut':
+          out.push({ at: e.at, by: by(e.windowId), action: 'window.signOut', detail: e.windowId });
+          clerkAt.delete(e.windowId);
+          break;
+        case 'WindowPaused':
+          out.push({ at: e.at, by: by(e.windowId), action: 'window.pause', detail: `${e.windowId}: ${e.reason}` });
+          break;
+        case 'WindowResumed':
+          out.push({ at: e.at, by: by(e.windowId), action: 'window.resume', detail: e.windowId });
+          break;
+        case 'TicketCalled':
+          if (e.outOfOrder) out.push({ at: e.at, by: by(e.windowId), action: 'ticket.callOutOfOrder', detail: `${number(e.ticketId)} @ ${e.windowId}: ${e.outOfOrder.reason}` });
+          break;
+        case 'TicketTransferred': {
+          const to = 'sectionId' in e.to ? e.to.sectionId : e.to.windowId;
+          out.push({ at: e.at, by: e.fromWindowId ? by(e.fromWindowId) : 'system', action: 'ticket.transfer', detail: `${number(e.ticketId)} → ${to}` });
+          break;
+        }
+        case 'TicketCancelled':
+          out.push({ at: e.at, by: 'staff', action: 'ticket.cancel', detail: `${number(e.ticketId)}: ${e.reason}` });
+          break;
+        default:
+          break;
+      }
+    }
+    const start = Date.parse(`${day}T00:00:00Z`) - cal.utcOffsetMinutes * 60000;
+    const own = this.auditRecords.filter((r) => r.at >= start && r.at < start + 86_400_000);
+    return [...out, ...own]
+      .sort((a, b) => b.at - a.at)
+      .map((r) => ({ at: toIso(r.at, cal), by: r.by, action: r.action, detail: r.detail }));
+  }
+
   // ------------------------------------------------------------ KPIs and reports
 
   /** Events of business days from..to, read from the journal (durable records only). */

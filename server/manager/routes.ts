@@ -254,8 +254,10 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
 
   // ---------------------------------------------------------- audit, reports, backup
 
-  r.get('/manager/audit', (req, res) => {
-    const q = parse(z.object({ limit: z.coerce.number().int().min(1).max(5000).optional() }), req.query);
+  r.get('/manager/audit', async (req, res) => {
+    const q = parse(z.object({ limit: z.coerce.number().int().min(1).max(5000).optional(), day: DAY.optional() }), req.query);
+    // With a day: the whole hall's activity that day (windows and managers); without: the managers' log.
+    if (q.day) return void res.json((await manager.dayActivity(q.day)).slice(0, q.limit ?? 5000));
     res.json(manager.auditLog({ limit: q.limit ?? 200 }));
   });
 

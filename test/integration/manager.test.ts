@@ -123,6 +123,27 @@ describe('hall manager back end', () => {
     expect(malformed.status).to.equal(400);
   });
 
+  it("lists a day's activity from the journal and the managers' log: who did what, when", async () => {
+    const clerk = await login(h.url, 'staff1', 'staff123', 'w1');
+    clock.set('09:00');
+    await api(h.url, 'POST', '/api/v1/windows/w1/pause', { token: clerk, body: { reason: '系统维护' } });
+    clock.set('09:10');
+    await api(h.url, 'POST', '/api/v1/windows/w1/resume', { token: clerk });
+    const t = await api(h.url, 'GET', '/api/v1/manager/thresholds', { token: admin });
+    clock.set('09:20');
+    await api(h.url, 'PUT', '/api/v1/manager/thresholds', { token: admin, body: { ...t.body, pausedMinutes: 10 } });
+    const day = (await api(h.url, 'GET', `/api/v1/manager/audit?day=${DAY}`, { token: admin })).body;
+    const rows = day.map((e: any) => [e.at.slice(11, 16), e.by, e.action, e.detail]);
+    expect(rows.slice(0, 3)).to.deep.equal([
+      ['09:20', 'admin', 'thresholds.change', 'pausedMinutes: 15 → 10'],
+      ['09:10', 'staff1 (GZ0101)', 'window.resume', 'w1'],
+      ['09:00', 'staff1 (GZ0101)', 'window.pause', 'w1: 系统维护'],
+    ]);
+    expect(rows.at(-1).slice(1, 4)).to.deep.equal(['staff1 (GZ0101)', 'window.signIn', 'w1']);
+    expect((await api(h.url, 'GET', '/api/v1/manager/audit?day=2026-11-22', { token: admin })).body).to.deep.equal([]);
+    expect((await api(h.url, 'GET', '/api/v1/manager/audit?day=yesterday', { token: admin })).status).to.equal(400);
+  });
+
   it("edits a service's guide and the calendar live, with the same checks as config/", async () => {
     const svc = (await api(h.url, 'GET', '/api/v1/sections/tax/services')).body[0];
     const ok = await api(h.url, 'PATCH', `/api/v1/manager/services/${svc.code}`, { token: admin, body: { fees: '不收费（2026 年起）', procedure: ['取号', '窗口受理', '当场办结'] } });
