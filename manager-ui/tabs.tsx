@@ -187,6 +187,7 @@ function KpiTable({ title, rows }: { title: string; rows: [string, string, Figur
             <th class="r">{t('manager.k.avgService')}</th>
             <th class="r">{t('manager.k.satisfaction')}</th>
             <th class="r">{t('manager.k.ratings')}</th>
+            <th class="r">{t('manager.k.casesOnTime')}</th>
           </tr>
         </thead>
         <tbody>
@@ -201,6 +202,7 @@ function KpiTable({ title, rows }: { title: string; rows: [string, string, Figur
               <td class="r num">{mins(f.avgServiceSeconds)}</td>
               <td class="r num" data-k="satisfaction">{pct(f.satisfaction)}</td>
               <td class="r num">{`${f.ratings[5]}/${f.ratings[4]}/${f.ratings[3]}/${f.ratings[2]}/${f.ratings[1]}`}</td>
+              <td class="r num">{f.cases ? `${pct(f.cases.onTimeRate)} (${f.cases.onTime}/${f.cases.completed})` : '—'}</td>
             </tr>
           ))}
         </tbody>

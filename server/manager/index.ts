@@ -24,7 +24,7 @@ import {
   type StoredAlert,
 } from './alerts.js';
 import type { AlertView, AlertsPayload, AuditEntry } from './contract.js';
-import { computeKpis, type KpiReport } from './kpi.js';
+import { computeKpis, type CaseOutcome, type KpiReport } from './kpi.js';
 import { Histogram, LATENCY_BUCKETS, observeCalls } from './metrics.js';
 import { reportCsv, reportPdf, type ReportNames } from './reports.js';
 
@@ -32,6 +32,8 @@ export interface ManagerProviders {
   devices?: () => DeviceHealth[];
   outbox?: () => OutboxStatus;
   cases?: () => CaseDeadline[];
+  /** Case outcomes for the on-time completion rate of the KPIs and reports. */
+  caseOutcomes?: () => CaseOutcome[] | Promise<CaseOutcome[]>;
 }
 
 export interface ManagerOptions {
@@ -252,7 +254,8 @@ export class Manager {
 
   async kpis(from: string, to: string): Promise<KpiReport> {
     const events = await this.eventsBetween(from, to);
-    return computeKpis(events, { from, to, utcOffsetMinutes: this.o.hall.setup.calendar.utcOffsetMinutes });
+    const cases = this.providers.caseOutcomes ? await this.providers.caseOutcomes() : undefined;
+    return computeKpis(events, { from, to, utcOffsetMinutes: this.o.hall.setup.calendar.utcOffsetMinutes, ...(cases ? { cases } : {}) });
   }
 
   names(): ReportNames {

@@ -10,6 +10,9 @@
 // - no-show rate = tickets whose last call ended as a no-show ÷ tickets called at least once.
 // - satisfaction = ratings at levels 3–5 ÷ ratings given (a pad timeout is not a rating).
 // - A ticket still open when its day closed (rollover) counts as `rolledOver`, never as served.
+// - Cases (办件) come from the case module when it reports them: a case completed in the range counts, on
+//   time when it was completed on or before its promised day; it belongs to the section, window and clerk
+//   that accepted it. Without case data the figure is null, never zero.
 
 import type { HallEvent, RatingLevel } from '../hall/types.js';
 
@@ -33,6 +36,19 @@ export interface Figures {
   ratings: { 1: number; 2: number; 3: number; 4: number; 5: number; unrated: number };
   /** Share of given ratings at levels 3–5, null before the first rating. */
   satisfaction: number | null;
+  /** Cases completed in the range and how many on time; null when no case data was given. */
+  cases: { completed: number; onTime: number; onTimeRate: number | null } | null;
+}
+
+/** One case as the case module reports it, for the on-time completion rate. */
+export interface CaseOutcome {
+  sectionId: string;
+  windowId: string;
+  clerkId?: string;
+  /** 'YYYY-MM-DD' promised completion day. */
+  dueDate: string;
+  /** 'YYYY-MM-DD' day it was completed (即办件: the acceptance day); absent while still open. */
+  completedDay?: string;
 }
 
 export interface KpiReport {
@@ -73,6 +89,7 @@ class Tally {
   waits: number[] = [];
   services: number[] = [];
   ratings = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, unrated: 0 };
+  cases: { completed: number; onTime: number } | null = null;
 
   figures(): Figures {
     const given = this.ratings[1] + this.ratings[2] + this.ratings[3] + this.ratings[4] + this.ratings[5];
@@ -91,6 +108,7 @@ class Tally {
       avgServiceSeconds: mean(this.services),
       ratings: { ...this.ratings },
       satisfaction: given ? (this.ratings[3] + this.ratings[4] + this.ratings[5]) / given : null,
+      cases: this.cases ? { ...this.cases, onTimeRate: this.cases.completed ? this.cases.onTime / this.cases.completed : null } : null,
     };
   }
 }
@@ -120,6 +138,8 @@ export interface KpiOptions {
   to: string;
   /** Minutes east of UTC, for the hourly series. */
   utcOffsetMinutes: number;
+  /** Case outcomes, if the case module reports them (any range: those completed from..to count). */
+  cases?: CaseOutcome[];
 }
 
 /**
@@ -262,6 +282,23 @@ export function computeKpis(events: Iterable<HallEvent>, opts: KpiOptions): KpiR
   }
 
   for (const r of tickets.values()) settle(r);
+
+  if (opts.cases) {
+    const count = (t: Tally | null, onTime: boolean) => {
+      if (!t) return;
+      t.cases ??= { completed: 0, onTime: 0 };
+      t.cases.completed++;
+      if (onTime) t.cases.onTime++;
+    };
+    hall.cases = { completed: 0, onTime: 0 };
+    for (const c of opts.cases) {
+      if (!c.completedDay || c.completedDay < opts.from || c.completedDay > opts.to) continue;
+      const onTime = c.completedDay <= c.dueDate;
+      for (const t of [hall, tally(sections, c.sectionId), tally(windows, c.windowId), tally(clerks, c.clerkId)]) count(t, onTime);
+    }
+    // Every row says "no case completed" rather than "no data" once case data exists.
+    for (const m of [sections, windows, clerks]) for (const t of m.values()) t.cases ??= { completed: 0, onTime: 0 };
+  }
 
   const list = <T>(m: Map<string, Tally>, extra: (id: string) => T) =>
     [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, t]) => ({ id, ...extra(id), ...t.figures() }));

@@ -39,6 +39,8 @@ export const CSV_COLUMNS = [
   'rating_2',
   'rating_1',
   'unrated',
+  'cases_completed',
+  'cases_on_time_rate',
 ] as const;
 
 function csvCell(v: string | number | null): string {
@@ -72,6 +74,8 @@ function figureCells(f: Figures): (string | number | null)[] {
     f.ratings[2],
     f.ratings[1],
     f.ratings.unrated,
+    f.cases ? f.cases.completed : null,
+    f.cases ? ratio(f.cases.onTimeRate) : null,
   ];
 }
 
@@ -154,6 +158,7 @@ export function reportPdf(k: KpiReport, names: ReportNames, o: PdfOptions): Prom
     ['平均办理 Avg service', `${fmtMin(f.avgServiceSeconds)} 分钟`],
     ['满意率 Satisfaction', fmtPct(f.satisfaction)],
     ['评价 Ratings 5/4/3/2/1', `${f.ratings[5]}/${f.ratings[4]}/${f.ratings[3]}/${f.ratings[2]}/${f.ratings[1]}`],
+    ['办件按时办结率 Cases on time', f.cases ? `${fmtPct(f.cases.onTimeRate)}（${f.cases.onTime}/${f.cases.completed}）` : '—'],
   ];
   doc.fontSize(10).fillColor('#1d2733');
   const x0 = doc.page.margins.left;

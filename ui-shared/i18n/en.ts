@@ -387,6 +387,7 @@ export const en: Record<MessageKey, string> = {
   'manager.recent': 'Recent calls',
   'manager.idleWindow': 'Free',
   // ---- manager: alerts, charts, reports, follow-ups, settings, audit
+  'manager.k.casesOnTime': 'Cases on time',
   'manager.audit.day': 'Day (empty: the managers’ own changes)',
   'manager.action.setup.change': 'Setup changed',
   'manager.action.thresholds.change': 'Thresholds changed',

@@ -386,6 +386,7 @@ export const zh = {
   'manager.recent': '最近呼叫',
   'manager.idleWindow': '空闲',
   // ---- manager: alerts, charts, reports, follow-ups, settings, audit
+  'manager.k.casesOnTime': '办件按时办结率',
   'manager.audit.day': '日期（留空为管理员操作记录）',
   'manager.action.setup.change': '修改配置',
   'manager.action.thresholds.change': '修改告警阈值',

@@ -149,6 +149,23 @@ describe('KPIs from the event history', () => {
     expect(none.hall.noShowRate).to.equal(null);
   });
 
+  it('counts cases completed in the range and on time against their promised day, only when case data is given', () => {
+    const events = twoDays().events;
+    const opts = { from: '2026-11-23', to: '2026-11-23', ...OPTS };
+    expect(computeKpis(events, opts).hall.cases).to.equal(null);
+    const cases = [
+      { sectionId: 'A', windowId: 'w1', clerkId: 'c1', dueDate: '2026-11-23', completedDay: '2026-11-23' }, // 即办件, same day
+      { sectionId: 'A', windowId: 'w1', clerkId: 'c1', dueDate: '2026-11-20', completedDay: '2026-11-23' }, // late
+      { sectionId: 'C', windowId: 'w4', dueDate: '2026-11-30' }, // still open
+      { sectionId: 'C', windowId: 'w4', dueDate: '2026-11-30', completedDay: '2026-11-24' }, // outside the range
+    ];
+    const k = computeKpis(events, { ...opts, cases });
+    expect(k.hall.cases).to.deep.equal({ completed: 2, onTime: 1, onTimeRate: 0.5 });
+    expect(k.sections.find((s) => s.id === 'A')!.cases).to.deep.equal({ completed: 2, onTime: 1, onTimeRate: 0.5 });
+    expect(k.sections.find((s) => s.id === 'C')!.cases).to.deep.equal({ completed: 0, onTime: 0, onTimeRate: null });
+    expect(k.clerks.find((c) => c.id === 'c1')!.cases!.completed).to.equal(2);
+  });
+
   it('percentiles use the nearest rank and buckets are half-open', () => {
     const ms = (m: number) => m * 60_000;
     expect(percentile([ms(1), ms(2), ms(3), ms(4), ms(5), ms(6), ms(7), ms(8), ms(9), ms(10)], 0.9)).to.equal(9 * 60);
