@@ -1,7 +1,7 @@
 // The hall's configuration: zod schemas for every file in config/, the checks that span fields and files,
 // and the loader. Only the composition root calls loadConfig; everything else receives the result.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import type {
   Service,
   WindowConfig,
 } from '../server/hall/types.js';
+import { checkDevices, type DevicesConfig, devicesFileSchema, NO_DEVICES } from './devices.js';
 
 /** The folder that holds the shipped demo hall (this file's folder). */
 export const configDir = dirname(fileURLToPath(import.meta.url));
@@ -23,6 +24,8 @@ export const CONFIG_FILES = {
   windows: 'windows.json',
   calendar: 'calendar.json',
   staff: 'staff.json',
+  /** Optional: a hall without it has no devices. */
+  devices: 'devices.json',
 } as const;
 
 // ---------------------------------------------------------------- building blocks
@@ -209,6 +212,7 @@ export interface HallConfig {
   voice: VoiceConfig;
   staff: StaffMember[];
   selfService: SelfServiceConfig;
+  devices: DevicesConfig;
 }
 
 const hallInfoSchema = z.strictObject({
@@ -408,8 +412,13 @@ export function loadConfig(dir: string = configDir): HallConfig {
   if (windowsFile) checkWindows(windowsFile.windows, sectionsFile?.sections, f(CONFIG_FILES.windows), issues);
   if (calendarFile) checkCalendar(calendarFile, f(CONFIG_FILES.calendar), issues);
   if (staffFile) checkStaff(staffFile.staff, f(CONFIG_FILES.staff), issues);
+  const devicesFile = existsSync(join(dir, CONFIG_FILES.devices)) ? readPart(dir, CONFIG_FILES.devices, devicesFileSchema, issues) : NO_DEVICES;
+  if (devicesFile && hallFile && windowsFile) {
+    const places = { kiosks: hallFile.kiosks.map((k) => k.id), windows: windowsFile.windows.map((w) => w.id) };
+    checkDevices(devicesFile, places, f(CONFIG_FILES.devices), issues);
+  }
 
-  if (issues.length > 0 || !hallFile || !sectionsFile || !windowsFile || !calendarFile || !staffFile) {
+  if (issues.length > 0 || !hallFile || !sectionsFile || !windowsFile || !calendarFile || !staffFile || !devicesFile) {
     throw new ConfigError(issues);
   }
   const { utcOffsetMinutes, holidays, workdays } = calendarFile;
@@ -428,6 +437,7 @@ export function loadConfig(dir: string = configDir): HallConfig {
     voice: hallFile.voice,
     staff: staffFile.staff,
     selfService: hallFile.selfService,
+    devices: { devices: devicesFile.devices, agents: devicesFile.agents ?? [] },
   };
 }
 

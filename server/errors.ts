@@ -10,6 +10,8 @@ export type ServerErrorCode =
   | 'TOKEN_EXPIRED'
   | 'NOT_FOUND'
   | 'NO_CARD_READ'
+  | 'UNKNOWN_DEVICE'
+  | 'NOT_SIMULATED'
   | 'STORE_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'ALREADY_ACKNOWLEDGED'
@@ -67,6 +69,7 @@ export function statusFor(code: ServerErrorCode): number {
     case 'UNKNOWN_APPOINTMENT':
     case 'UNKNOWN_CASE':
     case 'QUEUE_EMPTY':
+    case 'UNKNOWN_DEVICE':
       return 404;
     case 'PAYLOAD_TOO_LARGE':
       return 413;

@@ -11,6 +11,9 @@ import { loadConfig, configDir as defaultConfigDir, type HallConfig } from '../c
 import { Accounts } from './auth/accounts.js';
 import { Hall } from './hall/hall.js';
 import { localDay } from './hall/index.js';
+import { kioskPrintingOf } from './devices/kiosk.js';
+import { DeviceService } from './devices/service.js';
+import { DeviceStreams } from './devices/streams.js';
 import { createApp, PAGES } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { Realtime } from './realtime/streams.js';
@@ -50,6 +53,7 @@ export interface RunningHall {
   manager: Manager;
   cases: Cases;
   http: HttpServer;
+  devices: DeviceService;
   /** The demo accounts, one line each, for the start banner (empty outside demo mode). */
   demoLines: string[];
   close(): Promise<void>;
@@ -144,12 +148,28 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();
   const manager = await Manager.open({ hall, config, dataDir, log });
-  const app = createApp({ hall, views, accounts, config, log, demo, idSecret, uiDir: opts.uiDir ?? join(root, 'dist', 'ui'), startedAt, manager, routes: [caseModule.router] });
+  const devices = new DeviceService({ config: config.devices, idSecret, log, ...(opts.now ? { now: opts.now } : {}) });
+  const app = createApp({
+    hall,
+    views,
+    accounts,
+    config,
+    log,
+    demo,
+    idSecret,
+    uiDir: opts.uiDir ?? join(root, 'dist', 'ui'),
+    startedAt,
+    manager,
+    routes: [caseModule.router],
+    devices,
+    kioskPrinting: kioskPrintingOf(devices),
+  });
   const http = createServer(app);
   const realtime = new Realtime(http, { hall, views, accounts, log });
   realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
+  const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id) });
 
   // The business day turns at local midnight even when nobody acts: check every 30 s.
   const openDay = async () => {
@@ -170,12 +190,14 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   } catch (err) {
     // Port taken: release the journal and timers so a retry (or the next process) starts clean.
     clearInterval(dayTimer);
+    deviceStreams.close();
     await realtime.close().catch(() => {});
     await manager.close();
     await caseModule.close();
     await hall.close();
     throw err;
   }
+  await devices.start();
   const port = (http.address() as AddressInfo).port;
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
@@ -192,11 +214,14 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     manager,
     cases: caseModule.cases,
     http,
+    devices,
     demoLines,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(dayTimer);
+      deviceStreams.close();
+      await devices.close();
       await realtime.close();
       await new Promise<void>((r) => http.close(() => r()));
       await manager.close();

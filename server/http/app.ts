@@ -12,6 +12,9 @@ import type { Hall } from '../hall/hall.js';
 import type { Actor, Command, HallState } from '../hall/types.js';
 import type { Logger } from '../log.js';
 import { identityKey, isValidIdNumber, maskName } from '../privacy.js';
+import { mountDeviceRoutes } from '../devices/http.js';
+import { printKioskTicket } from '../devices/kiosk.js';
+import type { DeviceService } from '../devices/service.js';
 import type { Views } from '../views.js';
 import type { KioskPrinting } from '../kiosk/printing.js';
 import { citizenRoutes } from './citizen.js';
@@ -34,6 +37,7 @@ export interface AppOptions {
   manager?: Manager;
   /** Routers of other modules (e.g. cases), mounted under /api/v1 before the not-found answer. */
   routes?: express.Router[];
+  devices: DeviceService;
 }
 
 export const PAGES = [
@@ -138,7 +142,7 @@ export function createApp(o: AppOptions): express.Express {
       seq: o.hall.journal.lastSeq,
       day: state().day,
       uptimeSeconds: Math.round((Date.now() - o.startedAt) / 1000),
-      devices: [],
+      devices: o.devices.list().map((d) => ({ id: d.id, kind: d.kind, status: d.status })),
     });
   });
 
@@ -180,29 +184,44 @@ export function createApp(o: AppOptions): express.Express {
     if (!o.demo && !claims) throw new HallError('UNAUTHORIZED', '取号需要设备或工作人员身份 / a kiosk or staff token is required');
     if (body.priority === 'green' && !claims) throw new HallError('FORBIDDEN', '绿色通道由工作人员取号 / green channel tickets are issued by staff');
     if (body.kioskId && !o.config.kiosks.some((k) => k.id === body.kioskId)) throw new HallError('VALIDATION_FAILED', `kioskId: unknown kiosk ${body.kioskId}`);
-    if (body.useCard) throw new HallError('NO_CARD_READ', '请先在读卡区放置身份证 / place the ID card on the reader first');
-    const idKey = identityOf(body.idNumber);
-    const command: Command = {
-      type: 'IssueTicket',
-      sectionId: body.sectionId,
-      ...(body.serviceCode ? { serviceCode: body.serviceCode } : {}),
-      ...(body.priority ? { priority: body.priority } : {}),
-      ...(idKey ? { idKey } : {}),
-      ...(body.name ? { nameMasked: maskName(body.name) } : {}),
-      ...(body.appointmentCode ? { appointmentCode: body.appointmentCode } : {}),
-      ...(body.kioskId ? { kioskId: body.kioskId } : {}),
-    };
-    const { events, state: after } = await o.hall.execute(command, { kind: 'citizen', ...(body.kioskId ? { kioskId: body.kioskId } : {}) });
-    const issued = events.find((e) => e.type === 'TicketIssued');
-    if (!issued || issued.type !== 'TicketIssued') throw new HallError('INTERNAL', 'no ticket issued');
+    if (body.useCard && !body.kioskId) throw new HallError('VALIDATION_FAILED', 'kioskId: useCard needs the kiosk whose reader read the card');
+    if (body.useCard && body.idNumber) throw new HallError('VALIDATION_FAILED', 'idNumber: give either useCard or idNumber');
+    // useCard: the identity the kiosk's reader read last, if under 60 s old and not used by a ticket yet.
+    const claim = body.useCard ? o.devices.claimIdentity(body.kioskId!) : null;
+    if (body.useCard && !claim) throw new HallError('NO_CARD_READ', '请先在读卡区放置身份证 / place the ID card on the reader first');
+    let issued;
+    try {
+      const idKey = claim ? claim.identity.idKey : identityOf(body.idNumber);
+      const nameMasked = claim ? claim.identity.nameMasked : body.name ? maskName(body.name) : undefined;
+      const command: Command = {
+        type: 'IssueTicket',
+        sectionId: body.sectionId,
+        ...(body.serviceCode ? { serviceCode: body.serviceCode } : {}),
+        ...(body.priority ? { priority: body.priority } : {}),
+        ...(idKey ? { idKey } : {}),
+        ...(nameMasked ? { nameMasked } : {}),
+        ...(body.appointmentCode ? { appointmentCode: body.appointmentCode } : {}),
+        ...(body.kioskId ? { kioskId: body.kioskId } : {}),
+      };
+      issued = await o.hall.execute(command, { kind: 'citizen', ...(body.kioskId ? { kioskId: body.kioskId } : {}) });
+    } catch (err) {
+      claim?.release();
+      throw err;
+    }
+    claim?.commit();
+    const { events, state: after } = issued;
+    const ev = events.find((e) => e.type === 'TicketIssued');
+    if (!ev || ev.type !== 'TicketIssued') throw new HallError('INTERNAL', 'no ticket issued');
     // Answer from the latest published state, read after the rest of this durable batch has been published
     // (one macrotask later): every ticket of the batch then shares one walk of its section's queue.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const published = o.hall.state;
-    const t = published.tickets.get(issued.ticket.id) ?? after.tickets.get(issued.ticket.id)!;
+    const t = published.tickets.get(ev.ticket.id) ?? after.tickets.get(ev.ticket.id)!;
     const view = o.views.ticket(published.tickets.get(t.id) ? published : after, t, now());
-    // No printer is attached to a kiosk until devices are configured: the kiosk shows the number instead.
-    if (body.kioskId) view.printed = false;
+    if (body.kioskId) {
+      const progressUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}/api/v1/tickets/${encodeURIComponent(t.id)}`;
+      view.printed = await printKioskTicket({ devices: o.devices, config: o.config, log: o.log, kioskId: body.kioskId, ticket: view, progressUrl });
+    }
     res.status(201).json({ ticket: view });
   });
 
@@ -356,10 +375,7 @@ export function createApp(o: AppOptions): express.Express {
     res.json(o.views.stats(state()));
   });
 
-  api.get('/devices', (req, res) => {
-    if (!o.demo) requireManager(req);
-    res.json([]);
-  });
+  mountDeviceRoutes(api, { devices: o.devices, demo: o.demo, requireManager });
 
   api.use(citizenRoutes(o));
   if (o.manager) api.use(managerRoutes({ manager: o.manager, accounts: o.accounts }));

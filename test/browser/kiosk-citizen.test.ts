@@ -85,8 +85,8 @@ describe('kiosk citizen flows: booking, large text, self-service terminal, check
     const code = p.locator('.k-booking-code');
     await code.waitFor();
     const c = (await code.getAttribute('data-code'))!;
-    // The demo has no kiosk printers: the slip is not printed, and the page says to note the code.
-    await waitText(p.locator('.k-print'), '预约凭条未能打印，请抄下或拍下预约码，办理当天输入预约码签到');
+    // The demo kiosk prints the slip on its simulated printer.
+    await waitText(p.locator('.k-print'), '请取走预约凭条，办理当天凭凭条二维码或预约码到取号机签到');
     expect(await code.innerText()).to.equal(c);
     await shot(p, 'kiosk-booking-slip.png');
     const a = hall.running.hall.state.appointments[c]!;
@@ -155,7 +155,7 @@ describe('kiosk citizen flows: booking, large text, self-service terminal, check
     }
     expect(await guide.getByRole('button', { name: '取号办理' }).count(), 'no tickets after hours').to.equal(0);
     await guide.getByRole('button', { name: '打印办事指南' }).click();
-    await waitText(guide.locator('.k-print'), '未能打印：本机未连接打印机');
+    await waitText(guide.locator('.k-print'), '已打印，请取走办事指南');
     await shot(p, 'kiosk-guide.png');
     expect(await p.locator('body').innerText()).to.not.match(ID_LIKE);
 

@@ -16,7 +16,7 @@ describe('ticket kiosk (browser)', function () {
     return p;
   }
 
-  it('takes a number for a chosen service in landscape and shows number, people ahead, wait and the not-printed note', async () => {
+  it('takes a number for a chosen service in landscape and shows number, people ahead, wait and the printed note', async () => {
     const ahead = await suite.hall.ticket('tax');
     const p = await kiosk('landscape');
     await p.getByRole('button', { name: /税务/ }).click();
@@ -27,12 +27,28 @@ describe('ticket kiosk (browser)', function () {
     expect(number).to.not.equal(ahead.number);
     const card = await p.locator('.k-ticket-card').innerText();
     expect(card).to.contain('税务').and.contain(serviceName).and.contain('前面还有').and.contain('预计等候');
-    // The demo kiosk has no printer yet: the server says printed=false and the kiosk says so.
-    expect(await p.locator('.k-print.not-printed').innerText()).to.contain('号票未能打印，请记住您的号码');
+    // The demo kiosk prints on its simulated printer through the real ESC/POS layout.
+    expect(await p.locator('.k-print.is-printed').innerText()).to.contain('请取走号票');
     expect(card).to.not.match(ID_LIKE);
     await p.getByRole('button', { name: '完成' }).click();
     await p.getByText('请选择要办理的业务').waitFor();
     expect(p.errors).to.deep.equal([]);
+  });
+
+  it('shows the number on screen with the not-printed note when the printer is out of paper', async () => {
+    const url = suite.hall.url;
+    const sim = (body: unknown) =>
+      fetch(`${url}/api/v1/sim/devices/kiosk-1-printer/input`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await sim({ paperOut: true })).status).to.equal(200);
+    try {
+      const p = await kiosk();
+      await p.getByRole('button', { name: /税务/ }).click();
+      await p.locator('.k-service').first().getByRole('button', { name: '取号' }).click();
+      await waitText(p.locator('.k-ticket-number'), /^E\d{3,}$/);
+      expect(await p.locator('.k-print.not-printed').innerText()).to.contain('号票未能打印，请记住您的号码');
+    } finally {
+      await sim({ paperOut: false });
+    }
   });
 
   it('shows live waiting counts and marks sections that need an ID card', async () => {

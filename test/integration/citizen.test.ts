@@ -65,15 +65,22 @@ describe('kiosk routes: self-service mode, guides, booking days, printing', func
     expect(unknown.body.error.code).to.equal('UNKNOWN_SECTION');
   });
 
-  it('answers NO_PRINTER when the kiosk has no printer, and refuses bad print requests', async () => {
+  it('prints booking slips and guides on the kiosk printer, says why when it cannot, and refuses bad print requests', async () => {
     const booked = await api(hall.url, 'POST', '/api/v1/appointments', { body: { sectionId: 'company', date: '2026-11-25', slotStart: '09:00' } });
     expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
+    const jobs = async () => (await api(hall.url, 'GET', '/api/v1/sim/devices/kiosk-1-printer/output')).body.jobs.length as number;
+    const before = await jobs();
     const slip = await api(hall.url, 'POST', '/api/v1/kiosks/kiosk-1/print', { body: { booking: booked.body.appointment.code } });
     expect(slip.status).to.equal(200);
-    expect(slip.body).to.deep.include({ printed: false });
-    expect(slip.body.error.code).to.equal('NO_PRINTER');
+    expect(slip.body).to.deep.include({ printed: true });
     const guide = await api(hall.url, 'POST', '/api/v1/kiosks/kiosk-1/print', { body: { guide: 'A01' } });
-    expect(guide.body.error.code).to.equal('NO_PRINTER');
+    expect(guide.body).to.deep.include({ printed: true });
+    expect(await jobs()).to.equal(before + 2);
+    await api(hall.url, 'POST', '/api/v1/sim/devices/kiosk-1-printer/input', { body: { coverOpen: true } });
+    const open = await api(hall.url, 'POST', '/api/v1/kiosks/kiosk-1/print', { body: { guide: 'A01' } });
+    await api(hall.url, 'POST', '/api/v1/sim/devices/kiosk-1-printer/input', { body: { coverOpen: false } });
+    expect(open.body).to.deep.include({ printed: false });
+    expect(open.body.error.code).to.equal('COVER_OPEN');
     expect((await api(hall.url, 'POST', '/api/v1/kiosks/kiosk-1/print', { body: { guide: 'ZZZ' } })).body.error.code).to.equal('UNKNOWN_SERVICE');
     expect((await api(hall.url, 'POST', '/api/v1/kiosks/kiosk-1/print', { body: { booking: 'NOPE' } })).body.error.code).to.equal('UNKNOWN_APPOINTMENT');
     expect((await api(hall.url, 'POST', '/api/v1/kiosks/nope/print', { body: { guide: 'A01' } })).status).to.equal(404);

@@ -1,0 +1,136 @@
+// Device events on Socket.IO. /manager gets `devices` (the whole list, as GET /devices) on connect, at once
+// when a device changes status, and every few seconds while counters move. /kiosk (handshake
+// auth: {kioskId}) tells a kiosk page that its reader read a card (masked name only), that a card could
+// not be read, that a code was scanned (with the appointment it names, if any), and how its devices are.
+// These events are state notices outside the numbered streams: each carries the whole current fact.
+
+import type { Namespace, Server } from 'socket.io';
+import type { Accounts } from '../auth/accounts.js';
+import type { Hall } from '../hall/hall.js';
+import type { HallState } from '../hall/types.js';
+import type { Logger } from '../log.js';
+import type { KioskCardErrorEvent, KioskCardEvent, KioskScanEvent } from './contract.js';
+import { IDENTITY_TTL_MS, type DeviceService } from './service.js';
+
+export interface DeviceStreamsOptions {
+  devices: DeviceService;
+  hall: Hall;
+  accounts: Accounts;
+  log: Logger;
+  demo: boolean;
+  /** The hall's kiosks (hall.json). */
+  kioskIds: readonly string[];
+}
+
+/** Counters move all the time; the manager gets them at most this often. */
+export const DEVICES_PUSH_MS = 5000;
+
+/** An appointment code as scanned: the bare code, or a URL that ends in it or carries it as ?code=. */
+export function appointmentOf(state: HallState, scanned: string): HallState['appointments'][string] | undefined {
+  const s = scanned.trim();
+  const direct = state.appointments[s] ?? state.appointments[s.toUpperCase()];
+  if (direct) return direct;
+  try {
+    const u = new URL(s);
+    const q = u.searchParams.get('code') ?? u.searchParams.get('appointment');
+    const last = u.pathname.split('/').filter(Boolean).pop();
+    for (const c of [q, last]) if (c && state.appointments[c]) return state.appointments[c];
+  } catch {
+    /* not a URL */
+  }
+  return undefined;
+}
+
+export class DeviceStreams {
+  private readonly manager: Namespace;
+  private readonly kiosk: Namespace;
+  private readonly timer: NodeJS.Timeout;
+  private lastSent = '';
+  private pushQueued: NodeJS.Timeout | null = null;
+  private readonly kioskIds: Set<string>;
+
+  constructor(
+    io: Server,
+    private readonly o: DeviceStreamsOptions,
+  ) {
+    this.manager = io.of('/manager');
+    this.kiosk = io.of('/kiosk');
+    this.kioskIds = new Set(o.kioskIds);
+    this.manager.on('connection', (s) => s.emit('devices', o.devices.list()));
+
+    this.kiosk.use((s, next) => {
+      const kioskId = (s.handshake.auth as { kioskId?: unknown } | undefined)?.kioskId;
+      if (typeof kioskId !== 'string' || !this.isKiosk(kioskId)) {
+        const err = new Error('unknown kiosk') as Error & { data: unknown };
+        err.data = { code: 'VALIDATION_FAILED', message: '未知取号机 / unknown kiosk' };
+        return next(err);
+      }
+      s.data.kioskId = kioskId;
+      next();
+    });
+    this.kiosk.on('connection', (s) => {
+      const kioskId = s.data.kioskId as string;
+      void s.join(kioskId);
+      s.emit('devices', o.devices.list().filter((d) => d.attachedTo === kioskId));
+    });
+
+    o.devices.on('identity', (r) => {
+      if (!this.isKiosk(r.attachedTo)) return;
+      const ev: KioskCardEvent = { kioskId: r.attachedTo, nameMasked: r.nameMasked, usableUntil: new Date(r.at + IDENTITY_TTL_MS).toISOString() };
+      this.kiosk.to(r.attachedTo).emit('card', ev);
+    });
+    o.devices.on('cardError', (r) => {
+      if (!this.isKiosk(r.attachedTo)) return;
+      const ev: KioskCardErrorEvent = { kioskId: r.attachedTo, code: r.code, message: r.message };
+      this.kiosk.to(r.attachedTo).emit('card-error', ev);
+    });
+    o.devices.on('scan', (r) => {
+      if (!this.isKiosk(r.attachedTo)) return;
+      const a = appointmentOf(o.hall.state, r.code);
+      const ev: KioskScanEvent = {
+        kioskId: r.attachedTo,
+        code: r.code,
+        ...(a
+          ? { appointment: { code: a.code, sectionId: a.sectionId, ...(a.serviceCode ? { serviceCode: a.serviceCode } : {}), date: a.date, slotStart: a.slotStart, status: a.status } }
+          : {}),
+      };
+      this.kiosk.to(r.attachedTo).emit('scan', ev);
+    });
+    o.devices.on('health', (d) => {
+      this.queuePush();
+      if (d.attachedTo && this.isKiosk(d.attachedTo)) {
+        this.kiosk.to(d.attachedTo).emit('devices', o.devices.list().filter((x) => x.attachedTo === d.attachedTo));
+      }
+    });
+    this.timer = setInterval(() => this.push(false), DEVICES_PUSH_MS);
+    this.timer.unref();
+  }
+
+  private isKiosk(id: string): boolean {
+    return this.kioskIds.has(id);
+  }
+
+  /** Status changes go out at once (coalesced over 100 ms when several devices change together). */
+  private queuePush(): void {
+    if (this.pushQueued) return;
+    this.pushQueued = setTimeout(() => {
+      this.pushQueued = null;
+      this.push(true);
+    }, 100);
+    this.pushQueued.unref();
+  }
+
+  private push(force: boolean): void {
+    if (this.manager.sockets.size === 0) return;
+    const list = this.o.devices.list();
+    const s = JSON.stringify(list);
+    if (!force && s === this.lastSent) return;
+    this.lastSent = s;
+    this.manager.emit('devices', list);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    if (this.pushQueued) clearTimeout(this.pushQueued);
+  }
+}
