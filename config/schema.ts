@@ -413,7 +413,9 @@ export function loadConfig(dir: string = configDir): HallConfig {
   if (calendarFile) checkCalendar(calendarFile, f(CONFIG_FILES.calendar), issues);
   if (staffFile) checkStaff(staffFile.staff, f(CONFIG_FILES.staff), issues);
   const devicesFile = existsSync(join(dir, CONFIG_FILES.devices)) ? readPart(dir, CONFIG_FILES.devices, devicesFileSchema, issues) : NO_DEVICES;
-  if (devicesFile && hallFile && windowsFile) {
+  // Like the other checks across files, device places are checked only against files that are sound.
+  const sound = (name: string) => !issues.some((i) => i.file === f(name));
+  if (devicesFile && hallFile && windowsFile && sound(CONFIG_FILES.hall) && sound(CONFIG_FILES.windows)) {
     const places = { kiosks: hallFile.kiosks.map((k) => k.id), windows: windowsFile.windows.map((w) => w.id) };
     checkDevices(devicesFile, places, f(CONFIG_FILES.devices), issues);
   }

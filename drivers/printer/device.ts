@@ -2,7 +2,8 @@
 // checked before every job, and a reported outcome per job. A job written into a link that breaks stays at
 // the head of the queue and goes out again after the reconnect, until it expires (a queue ticket is no use
 // minutes later; a receipt may wait longer). Paper out, cover open and printer-reported offline become
-// health and fail the job at once: they need a person, not a retry.
+// health and fail the job at once: they need a person, not a retry. A job counts as printed when the status
+// query sent after it is answered clean (the answer comes after the printer took the job's bytes).
 
 import { Device, type DeviceEvents, type DeviceOptions } from '../device.js';
 import { DeviceError, type DeviceErrorCode } from '../errors.js';
@@ -105,7 +106,9 @@ export class Printer extends Device<PrinterEvents> {
         timer: setTimeout(() => {
           if (job.inFlight) return; // the write in progress decides
           const h = this.health;
-          job.done({ ok: false, jobId: id, attempts: job.attempts, code: h.status === 'online' ? 'DEVICE_TIMEOUT' : (h.code ?? 'DEVICE_OFFLINE'), message: `not printed within ${expiresIn} ms${h.detail ? ` (${h.detail})` : ''}` });
+          // The caller branches on a stable code: a link that is down is DEVICE_OFFLINE whatever the reason.
+          const code: DeviceErrorCode = h.status === 'online' ? 'DEVICE_TIMEOUT' : h.status === 'offline' ? 'DEVICE_OFFLINE' : (h.code ?? 'DEVICE_FAULT');
+          job.done({ ok: false, jobId: id, attempts: job.attempts, code, message: `not printed within ${expiresIn} ms${h.detail ? ` (${h.detail})` : ''}` });
         }, expiresIn),
       };
       job.timer.unref?.();
@@ -260,6 +263,22 @@ export class Printer extends Device<PrinterEvents> {
       return false;
     }
     job.inFlight = false;
+    if (this.statusQueries) {
+      // The printer answers DLE EOT in order, after the job's bytes: the answer says it took the whole job
+      // and still had paper at its end.
+      let blocking: DeviceErrorCode | null;
+      try {
+        blocking = await this.checkStatus();
+      } catch (err) {
+        const e = err as DeviceError;
+        job.done({ ok: false, jobId: job.id, attempts: job.attempts, code: e.code, message: `job sent, but the printer did not confirm it: ${e.message}` });
+        return true;
+      }
+      if (blocking) {
+        job.done({ ok: false, jobId: job.id, attempts: job.attempts, code: blocking, message: `${ISSUE_TEXT[blocking] ?? blocking} while printing` });
+        return true;
+      }
+    }
     job.done({ ok: true, jobId: job.id, attempts: job.attempts });
     return true;
   }

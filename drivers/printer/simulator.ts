@@ -62,7 +62,7 @@ export class PrinterSimulator {
       case 1:
         return fixed | (this.canPrint ? 0 : 0x08);
       case 2:
-        return fixed | (s.coverOpen ? 0x04 : 0) | (s.paperOut ? 0x20 : 0) | (!s.online ? 0x40 : 0);
+        return fixed | (s.coverOpen ? 0x04 : 0) | (s.paperOut ? 0x20 : 0);
       case 3:
         return fixed;
       case 4:
