@@ -11,6 +11,7 @@ import { loadConfig, configDir as defaultConfigDir, type HallConfig } from '../c
 import { Accounts } from './auth/accounts.js';
 import { Hall } from './hall/hall.js';
 import { localDay } from './hall/index.js';
+import { AgentHub } from './devices/agents.js';
 import { kioskPrintingOf } from './devices/kiosk.js';
 import { DeviceService } from './devices/service.js';
 import { DeviceStreams } from './devices/streams.js';
@@ -170,6 +171,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
   const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id) });
+  const agentHub = new AgentHub(realtime.io, { devices, config: config.devices, log, ...(opts.now ? { now: opts.now } : {}) });
 
   // The business day turns at local midnight even when nobody acts: check every 30 s.
   const openDay = async () => {
@@ -191,6 +193,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     // Port taken: release the journal and timers so a retry (or the next process) starts clean.
     clearInterval(dayTimer);
     deviceStreams.close();
+    agentHub.close();
     await realtime.close().catch(() => {});
     await manager.close();
     await caseModule.close();
@@ -221,6 +224,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       closed = true;
       clearInterval(dayTimer);
       deviceStreams.close();
+      agentHub.close();
       await devices.close();
       await realtime.close();
       await new Promise<void>((r) => http.close(() => r()));
