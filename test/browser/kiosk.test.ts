@@ -3,7 +3,15 @@
 
 import { expect } from 'chai';
 import type { TestPage } from '../support/browser.js';
-import { browserHallSuite, ID_LIKE, waitText } from './helpers.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { browserHallSuite, ID_LIKE, madeUpIdNumber, waitText } from './helpers.js';
+
+// SCREENSHOTS=1 saves the device states shown here to docs/screens/.
+const SCREENS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screens');
+const shot = async (p: TestPage, file: string) => {
+  if (process.env.SCREENSHOTS === '1') await p.screenshot({ path: join(SCREENS, file) });
+};
 
 describe('ticket kiosk (browser)', function () {
   this.timeout(60_000);
@@ -46,6 +54,7 @@ describe('ticket kiosk (browser)', function () {
       await p.locator('.k-service').first().getByRole('button', { name: '取号' }).click();
       await waitText(p.locator('.k-ticket-number'), /^E\d{3,}$/);
       expect(await p.locator('.k-print.not-printed').innerText()).to.contain('号票未能打印，请记住您的号码');
+      await shot(p, 'kiosk-not-printed.png');
     } finally {
       await sim({ paperOut: false });
     }
@@ -59,6 +68,42 @@ describe('ticket kiosk (browser)', function () {
     await waitText(tile.locator('.k-tile-facts b').first(), `${before + 1} 人`);
     expect(await p.locator('.k-tile[data-section="property"] .k-id-mark').innerText()).to.equal('需刷身份证');
     expect(await p.locator('.k-tile[data-section="company"] .k-id-mark').count()).to.equal(0);
+  });
+
+  it('takes the ticket by itself when a card is swiped at the card prompt, and prints it', async () => {
+    const url = suite.hall.url;
+    const p = await kiosk();
+    await p.getByRole('button', { name: /不动产登记/ }).click();
+    await p.getByRole('button', { name: /直接取号/ }).click();
+    await p.getByText('请刷身份证', { exact: true }).waitFor();
+    const card = {
+      name: '赵小明', sex: '男', nation: '汉', birthDate: '1990-01-01', address: '示例市示例区示例路1号',
+      idNumber: madeUpIdNumber(4242), issuer: '示例市公安局', validFrom: '2020-01-01', validTo: '长期',
+    };
+    const r = await fetch(`${url}/api/v1/sim/devices/kiosk-1-idcard/input`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ card }) });
+    expect(r.status).to.equal(200);
+    await waitText(p.locator('.k-ticket-number'), /^C\d{3,}$/);
+    expect(await p.locator('.k-print.is-printed').count()).to.equal(1);
+    expect(await p.locator('body').innerText()).to.not.match(ID_LIKE);
+    await shot(p, 'kiosk-card-ticket.png');
+    expect(p.errors).to.deep.equal([]);
+  });
+
+  it('checks a booking in when its code is scanned on the home screen', async () => {
+    const url = suite.hall.url;
+    const p = await kiosk();
+    let code = '';
+    for (let i = 1; i <= 10 && !code; i++) {
+      const d = new Date(Date.now() + i * 86_400_000).toISOString().slice(0, 10);
+      const b = await fetch(`${url}/api/v1/appointments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sectionId: 'tax', date: d, slotStart: '09:00' }) });
+      if (b.status === 201) code = ((await b.json()) as { appointment: { code: string } }).appointment.code;
+    }
+    expect(code).to.not.equal('');
+    await fetch(`${url}/api/v1/sim/devices/kiosk-1-scanner/input`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    // The booking is for another day: the scanned check-in reaches the server, which refuses it, and the
+    // kiosk explains the refusal with its code.
+    await p.locator('.k-error[data-code="APPOINTMENT_NOT_TODAY"]').waitFor();
+    expect(p.errors).to.deep.equal([]);
   });
 
   it('asks for the ID card where a section needs one and explains that no card was read', async () => {
