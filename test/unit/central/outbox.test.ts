@@ -131,7 +131,8 @@ describe('central/outbox', () => {
     const sender: OutboxSender = { send: (i, s) => (times.push(Date.now()), central.send(i)) };
     const box = await openBox({ sender, baseDelayMs: 20, maxDelayMs: 80, random: () => 1 });
     await box.enqueue(caseItem('C1', 1));
-    await central.until(() => times.length >= 5);
+    // The fifth failure is sent before its outcome is recorded: wait for the next attempt to be scheduled.
+    await central.until(() => times.length >= 5 && box.status().nextAttemptAt !== null);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     // random()=1 makes each delay the full ceiling: 20, 40, 80, 80 ms.
     expect(gaps[0]).to.be.at.least(18);
