@@ -24,6 +24,7 @@ export function alertText(a: AlertView): string {
     case 'outbox':
       return p.error ? t('manager.alert.outbox.error', p) : t('manager.alert.outbox.backlog', p);
     case 'case':
+      if (p.level === 'legal_overdue' || p.level === 'commitment_overdue') return t(`manager.alert.case.${p.level}`, p);
       return t(p.state === 'past' ? 'manager.alert.case.past' : 'manager.alert.case.near', p);
   }
 }

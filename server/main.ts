@@ -172,6 +172,17 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
   const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id) });
   const agentHub = new AgentHub(realtime.io, { devices, config: config.devices, log, ...(opts.now ? { now: opts.now } : {}) });
+  // Devices and cases feed the manager: device faults and case supervision become alerts (devices also
+  // /metrics), and cases done at a window count in the on-time completion rate of its KPIs.
+  manager.plug({
+    devices: () => devices.list().map((d) => ({ id: d.id, kind: d.kind, status: d.status, ...(d.code || d.detail ? { detail: [d.code, d.detail].filter(Boolean).join(' ') } : {}) })),
+    caseAlerts: () => caseModule.cases.supervision().cases,
+    caseOutcomes: () =>
+      caseModule.cases
+        .list({ status: 'closed' })
+        .filter((c) => c.outcome === 'done' && c.decidedDay)
+        .map((c) => ({ sectionId: c.sectionId, windowId: c.windowId, clerkId: c.clerk.id, dueDate: c.promisedDue ?? c.decidedDay!, completedDay: c.decidedDay! })),
+  });
 
   // The business day turns at local midnight even when nobody acts: check every 30 s.
   const openDay = async () => {

@@ -296,3 +296,23 @@ export function caseSource(list: () => CaseDeadline[], setup: () => HallSetup, t
     return out;
   };
 }
+
+/** A supervision alert as the case module computes it (its own warning threshold, working days). */
+export interface CaseSupervisionAlert {
+  caseId: string;
+  receiptNo?: string;
+  serviceName: string;
+  level: 'warning' | 'overdue' | 'legal_overdue' | 'commitment_overdue';
+  due: string;
+}
+
+/** Case alerts straight from the case module's electronic supervision. */
+export function caseSupervisionSource(list: () => CaseSupervisionAlert[]): AlertSource {
+  return () =>
+    list().map((c) => ({
+      key: `case:${c.caseId}:${c.level}`,
+      kind: 'case' as const,
+      severity: c.level === 'warning' ? ('warning' as const) : ('critical' as const),
+      params: { caseId: c.caseId, receiptNo: c.receiptNo ?? c.caseId, service: c.serviceName, dueDate: c.due, state: c.level === 'warning' ? 'near' : 'past', level: c.level },
+    }));
+}

@@ -15,10 +15,12 @@ import { AppendLog } from './applog.js';
 import {
   AlertEngine,
   caseSource,
+  caseSupervisionSource,
   deviceSource,
   outboxSource,
   queueSources,
   type CaseDeadline,
+  type CaseSupervisionAlert,
   type DeviceHealth,
   type OutboxStatus,
   type StoredAlert,
@@ -32,6 +34,8 @@ export interface ManagerProviders {
   devices?: () => DeviceHealth[];
   outbox?: () => OutboxStatus;
   cases?: () => CaseDeadline[];
+  /** Alerts of the case module's electronic supervision (used instead of `cases` when given). */
+  caseAlerts?: () => CaseSupervisionAlert[];
   /** Case outcomes for the on-time completion rate of the KPIs and reports. */
   caseOutcomes?: () => CaseOutcome[] | Promise<CaseOutcome[]>;
 }
@@ -108,6 +112,7 @@ export class Manager {
     if (p.devices) this.alerts.addSource('devices', deviceSource(p.devices, th));
     if (p.outbox) this.alerts.addSource('outbox', outboxSource(p.outbox, th));
     if (p.cases) this.alerts.addSource('cases', caseSource(p.cases, setup, th));
+    if (p.caseAlerts) this.alerts.addSource('cases', caseSupervisionSource(p.caseAlerts));
     this.scheduleEvaluation();
   }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { idCheckDigit } from '../../drivers/idcard/codec.js';
 import { localInstant } from '../../server/hall/index.js';
 import { api, login, startTestHall, tempDir, type TestHall } from '../support/hall.js';
 
@@ -339,6 +340,24 @@ describe('hall manager back end', () => {
     expect((await fetchBytes(`${h.url}/api/v1/manager/reports/files/daily/..%2Fsecret.csv`, admin)).status).to.equal(400);
     const monthly = parseCsv((await fetchBytes(`${h.url}/api/v1/manager/reports/monthly/2026-11?format=csv`, admin)).bytes.toString());
     expect(monthly.find((r) => r[0] === 'hall')![1]).to.equal('2026-11-01..2026-11-30');
+  });
+
+  it('counts cases closed at a window in the on-time completion rate', async () => {
+    const clerk = await login(h.url, 'staff1', 'staff123', 'w1');
+    const first17 = '44010619900101123';
+    const idNumber = first17 + idCheckDigit(first17);
+    const created = await api(h.url, 'POST', '/api/v1/cases', { token: clerk, body: { windowId: 'w1', serviceCode: 'B01', applicant: { name: '欧阳明', idNumber } } });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const kase = created.body.case;
+    const provided = kase.materials.map((m: { name: string }) => ({ name: m.name, state: 'provided' }));
+    expect((await api(h.url, 'PUT', `/api/v1/cases/${kase.id}/materials`, { token: clerk, body: { materials: provided } })).status).to.equal(200);
+    const done = await api(h.url, 'POST', `/api/v1/cases/${kase.id}/outcome`, { token: clerk, body: { outcome: 'done' } });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    const k = (await api(h.url, 'GET', `/api/v1/manager/kpis?from=${DAY}&to=${DAY}`, { token: admin })).body;
+    expect(k.hall.cases).to.deep.equal({ completed: 1, onTime: 1, onTimeRate: 1 });
+    expect(k.windows.find((w: any) => w.id === 'w1').cases).to.deep.equal({ completed: 1, onTime: 1, onTimeRate: 1 });
+    const none = (await api(h.url, 'GET', '/api/v1/manager/kpis?from=2026-11-24&to=2026-11-24', { token: admin })).body;
+    expect(none.hall.cases).to.deep.equal({ completed: 0, onTime: 0, onTimeRate: null });
   });
 
   it('serves Prometheus metrics, thresholds changed live and audited, and a backup tar of the data', async () => {

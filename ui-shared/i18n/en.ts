@@ -387,6 +387,8 @@ export const en: Record<MessageKey, string> = {
   'manager.recent': 'Recent calls',
   'manager.idleWindow': 'Free',
   // ---- manager: alerts, charts, reports, follow-ups, settings, audit
+  'manager.alert.case.legal_overdue': 'Case {receiptNo} ({service}) is past its legal deadline {dueDate}',
+  'manager.alert.case.commitment_overdue': 'Case {receiptNo} ({service}): missing materials overdue since {dueDate}',
   'manager.k.casesOnTime': 'Cases on time',
   'manager.audit.day': 'Day (empty: the managers’ own changes)',
   'manager.action.setup.change': 'Setup changed',

@@ -386,6 +386,8 @@ export const zh = {
   'manager.recent': '最近呼叫',
   'manager.idleWindow': '空闲',
   // ---- manager: alerts, charts, reports, follow-ups, settings, audit
+  'manager.alert.case.legal_overdue': '办件 {receiptNo}（{service}）已超过法定期限 {dueDate}',
+  'manager.alert.case.commitment_overdue': '容缺受理办件 {receiptNo}（{service}）补齐材料已超期 {dueDate}',
   'manager.k.casesOnTime': '办件按时办结率',
   'manager.audit.day': '日期（留空为管理员操作记录）',
   'manager.action.setup.change': '修改配置',
