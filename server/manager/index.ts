@@ -257,7 +257,22 @@ export class Manager {
     return out;
   }
 
+  /** Figures of days that are over do not change: kept so the dashboard's last-week chart costs one read. */
+  private readonly pastKpis = new Map<string, KpiReport>();
+
   async kpis(from: string, to: string): Promise<KpiReport> {
+    const past = to < this.today();
+    const cached = past ? this.pastKpis.get(`${from}|${to}`) : undefined;
+    if (cached) return cached;
+    const report = await this.computeKpis(from, to);
+    if (past) {
+      if (this.pastKpis.size >= 64) this.pastKpis.delete(this.pastKpis.keys().next().value!);
+      this.pastKpis.set(`${from}|${to}`, report);
+    }
+    return report;
+  }
+
+  private async computeKpis(from: string, to: string): Promise<KpiReport> {
     const events = await this.eventsBetween(from, to);
     const cases = this.providers.caseOutcomes ? await this.providers.caseOutcomes() : undefined;
     return computeKpis(events, { from, to, utcOffsetMinutes: this.o.hall.setup.calendar.utcOffsetMinutes, ...(cases ? { cases } : {}) });
