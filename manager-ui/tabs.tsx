@@ -150,8 +150,8 @@ export function ReportsTab({ token, day, sectionName, windowName }: { token: str
         <>
           <KpiTable title={t('manager.scope.hall')} rows={[['hall', t('manager.scope.hall'), k.hall]]} />
           <KpiTable title={t('manager.scope.sections')} rows={k.sections.map((s) => [s.id, sectionName(s.id), s])} />
-          <KpiTable title={t('manager.scope.windows')} rows={k.windows.map((w) => [w.id, windowName(w.id), w])} />
-          <KpiTable title={t('manager.scope.clerks')} rows={k.clerks.map((c) => [c.id, `${safeText(c.name)} · ${safeText(c.staffNo)}`, c])} />
+          <KpiTable title={t('manager.scope.windows')} byTicket={false} rows={k.windows.map((w) => [w.id, windowName(w.id), w])} />
+          <KpiTable title={t('manager.scope.clerks')} byTicket={false} rows={k.clerks.map((c) => [c.id, `${safeText(c.name)} · ${safeText(c.staffNo)}`, c])} />
         </>
       )}
       <section class="card">
@@ -170,7 +170,8 @@ export function ReportsTab({ token, day, sectionName, windowName }: { token: str
   );
 }
 
-function KpiTable({ title, rows }: { title: string; rows: [string, string, Figures][] }) {
+/** `byTicket`: rows that tickets are issued to (hall, sections); windows and clerks only serve and are rated. */
+function KpiTable({ title, rows, byTicket = true }: { title: string; rows: [string, string, Figures][]; byTicket?: boolean }) {
   if (rows.length === 0) return null;
   return (
     <section class="card">
@@ -194,11 +195,11 @@ function KpiTable({ title, rows }: { title: string; rows: [string, string, Figur
           {rows.map(([id, label, f]) => (
             <tr data-row={id}>
               <td>{label}</td>
-              <td class="r num" data-k="issued">{f.issued}</td>
+              <td class="r num" data-k="issued">{byTicket ? f.issued : '—'}</td>
               <td class="r num" data-k="served">{f.served}</td>
-              <td class="r num">{pct(f.noShowRate)}</td>
-              <td class="r num" data-k="avgWait">{mins(f.avgWaitSeconds)}</td>
-              <td class="r num">{mins(f.p90WaitSeconds)}</td>
+              <td class="r num">{byTicket ? pct(f.noShowRate) : '—'}</td>
+              <td class="r num" data-k="avgWait">{byTicket ? mins(f.avgWaitSeconds) : '—'}</td>
+              <td class="r num">{byTicket ? mins(f.p90WaitSeconds) : '—'}</td>
               <td class="r num">{mins(f.avgServiceSeconds)}</td>
               <td class="r num" data-k="satisfaction">{pct(f.satisfaction)}</td>
               <td class="r num">{`${f.ratings[5]}/${f.ratings[4]}/${f.ratings[3]}/${f.ratings[2]}/${f.ratings[1]}`}</td>
