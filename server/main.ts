@@ -175,7 +175,14 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   // Devices and cases feed the manager: device faults and case supervision become alerts (devices also
   // /metrics), and cases done at a window count in the on-time completion rate of its KPIs.
   manager.plug({
-    devices: () => devices.list().map((d) => ({ id: d.id, kind: d.kind, status: d.status, ...(d.code || d.detail ? { detail: [d.code, d.detail].filter(Boolean).join(' ') } : {}) })),
+    devices: () =>
+      devices.list().map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        status: d.status,
+        since: Date.parse(d.since),
+        ...(d.code || d.detail ? { detail: [d.code, d.detail].filter(Boolean).join(' ') } : {}),
+      })),
     caseAlerts: () => caseModule.cases.supervision().cases,
     caseOutcomes: () =>
       caseModule.cases

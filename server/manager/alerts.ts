@@ -232,13 +232,18 @@ export interface DeviceHealth {
   kind: string;
   status: 'online' | 'offline' | 'fault';
   detail?: string;
+  /** Epoch ms the status last changed, if known. */
+  since?: number;
 }
 
+/** A device must stay offline or faulty this long before it alerts: starting up and reconnects are not faults. */
+export const DEVICE_GRACE_MS = 30_000;
+
 export function deviceSource(list: () => DeviceHealth[], thresholds: () => AlertThresholds): AlertSource {
-  return () =>
+  return (now) =>
     thresholds().deviceFault
       ? list()
-          .filter((d) => d.status !== 'online')
+          .filter((d) => d.status !== 'online' && (d.since === undefined || now - d.since >= DEVICE_GRACE_MS))
           .map((d) => ({
             key: `device:${d.id}:${d.status}`,
             kind: 'device' as const,

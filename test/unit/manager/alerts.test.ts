@@ -58,6 +58,10 @@ describe('alert engine', () => {
       ['device:d1:offline', 'warning'],
     ]);
     expect(deviceSource(() => [{ id: 'p1', kind: 'printer', status: 'fault' }], () => ({ ...DEFAULT_ALERTS, deviceFault: false }))(0)).to.deep.equal([]);
+    // Offline for less than the grace period (a device still starting or reconnecting): no alert yet.
+    const flaky = deviceSource(() => [{ id: 'p1', kind: 'printer', status: 'offline', since: 100_000 }], () => DEFAULT_ALERTS);
+    expect(flaky(100_000 + 29_999)).to.deep.equal([]);
+    expect(flaky(100_000 + 30_000)).to.have.length(1);
     const outbox = outboxSource(() => ({ backlog: 19, lastError: null }), () => DEFAULT_ALERTS);
     expect(outbox(0)).to.deep.equal([]);
     expect(outboxSource(() => ({ backlog: 20, lastError: { at: 7, message: 'HTTP 502' } }), () => DEFAULT_ALERTS)(0).map((c) => c.key)).to.deep.equal([
