@@ -101,6 +101,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: (why?:
             <Windows windows={s.windows} />
             <Charts token={session.token} day={s.day} seq={s.seq} />
             <Devices token={session.token} />
+            {s.central?.outbox && <OutboxCard central={s.central} />}
           </main>
         ) : (
           <main class="m-main">
@@ -307,6 +308,26 @@ function Devices({ token }: { token: string }) {
             {d.detail && <span class="m-muted">{safeText(d.detail)}</span>}
           </li>
         ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The link to the central approval system: backlog, connection, last error (when that module reports). */
+function OutboxCard({ central }: { central: NonNullable<ManagerSnapshot['central']> }) {
+  const o = central.outbox!;
+  const state = o.central ?? 'unknown';
+  return (
+    <section class={`m-devices card m-outbox st-${state}`}>
+      <h2>{t('manager.outbox')}</h2>
+      <ul>
+        <li class={`m-device dev-${state === 'up' ? 'online' : state === 'down' ? 'fault' : 'offline'}`}>
+          <span>{t(`manager.outbox.${state}`)}</span>
+          <span class="num">{t('manager.outbox.backlog', { n: o.backlog })}</span>
+        </li>
+        {o.lastError && state === 'down' && (
+          <li class="m-device dev-fault">{t('manager.outbox.lastError', { message: safeText(`${o.lastError.code} ${o.lastError.message}`) })}</li>
+        )}
       </ul>
     </section>
   );

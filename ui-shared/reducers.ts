@@ -3,6 +3,7 @@
 
 import type {
   CallPayload,
+  CentralStatusLite,
   DisplaySnapshot,
   ManagerSnapshot,
   PadSnapshot,
@@ -145,11 +146,21 @@ export interface ManagerEvents {
   queue: QueuePayload;
   update: ManagerSnapshot;
   alerts: AlertsPayload & { seq: number };
+  /** Other modules' events on the stream: taken so their seq does not look like a gap. */
+  supervision: { seq: number; report: Record<string, unknown> };
+  central: CentralStatusLite & { seq: number };
 }
 
 export const managerReducers: Reducers<ManagerSnapshot, ManagerEvents> = {
   queue: (s, p) => ({ ...s, seq: p.seq, sections: mergeQueue(s.sections, p) }),
   // An update carries the queue view only: the alerts stay as the last `alerts` event left them.
-  update: (s, p) => (s.alerts && !p.alerts ? { ...p, alerts: s.alerts } : p),
+  update: (s, p) => ({
+    ...p,
+    ...(s.alerts && !p.alerts ? { alerts: s.alerts } : {}),
+    ...(s.supervision && !p.supervision ? { supervision: s.supervision } : {}),
+    ...(s.central && !p.central ? { central: s.central } : {}),
+  }),
   alerts: (s, { seq, ...alerts }) => ({ ...s, seq, alerts }),
+  supervision: (s, { seq, report }) => ({ ...s, seq, supervision: report }),
+  central: (s, { seq, ...central }) => ({ ...s, seq, central }),
 };

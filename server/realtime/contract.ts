@@ -191,10 +191,21 @@ export interface TodayStats {
   satisfaction: number | null;
 }
 
+/** What the dashboard reads of the central link's status; the full shape belongs to server/central. */
+export interface CentralStatusLite {
+  mode?: string;
+  url?: string | null;
+  outbox?: { backlog: number; central?: 'up' | 'down' | 'unknown'; lastError?: { at: string; code: string; message: string } | null };
+}
+
 export interface ManagerSnapshot {
   seq: number;
   /** Unacknowledged alerts (server/manager); later changes come as `alerts` events. */
   alerts?: import('../manager/contract.js').AlertsPayload;
+  /** The case module's electronic supervision report, as its last `supervision` event carried it. */
+  supervision?: Record<string, unknown>;
+  /** The central approval system link's status (outbox backlog, last error), when that module reports it. */
+  central?: CentralStatusLite;
   day: string | null;
   stats: TodayStats;
   sections: (SectionView & { longestWaitMinutes: number })[];
