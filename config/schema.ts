@@ -14,6 +14,8 @@ import type {
   WindowConfig,
 } from '../server/hall/types.js';
 import { checkDevices, type DevicesConfig, devicesFileSchema, NO_DEVICES } from './devices.js';
+import { checkLedbars, LEDBARS_FILE, ledbarsFileSchema, type LedbarsConfig } from './ledbars.js';
+import { checkDocscan, DOCSCAN_FILE, docscanFileSchema, type DocscanConfig } from './docscan.js';
 
 /** The folder that holds the shipped demo hall (this file's folder). */
 export const configDir = dirname(fileURLToPath(import.meta.url));
@@ -160,6 +162,8 @@ export interface PadConfig {
 export interface VoiceConfig {
   /** How many times each call is announced. */
   repeat: number;
+  /** The clip pack: a folder of that name under the data folder's voice/ (a hall's recording) or assets/voice/. */
+  pack: string;
 }
 
 /** Demo roster: who may sign in at a window. Passwords are not configuration. */
@@ -213,6 +217,10 @@ export interface HallConfig {
   staff: StaffMember[];
   selfService: SelfServiceConfig;
   devices: DevicesConfig;
+  /** config/ledbars.json when present (window LED bar buses), else null. */
+  ledbars: LedbarsConfig | null;
+  /** config/docscan.json when present (document scanners at windows), else null. */
+  docscan: DocscanConfig | null;
 }
 
 const hallInfoSchema = z.strictObject({
@@ -231,7 +239,10 @@ const padSchema = z.strictObject({
   negativeReasonsEn: z.array(text).min(1),
 });
 
-const voiceSchema = z.strictObject({ repeat: int(1, 5) });
+const voiceSchema = z.strictObject({
+  repeat: int(1, 5),
+  pack: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { error: 'must be a folder name: letters, digits, "_" or "-"' }).default('zh-CN'),
+});
 
 export const alertsSchema = z.strictObject({
   waitMinutes: int(1, 480),
@@ -406,6 +417,8 @@ export function loadConfig(dir: string = configDir): HallConfig {
   const calendarFile = readPart(dir, CONFIG_FILES.calendar, calendarFileSchema, issues);
   const staffFile = readPart(dir, CONFIG_FILES.staff, staffFileSchema, issues);
   const f = (name: string) => displayName(dir, name);
+  const ledbarsFile = existsSync(join(dir, LEDBARS_FILE)) ? readPart(dir, LEDBARS_FILE, ledbarsFileSchema, issues) : undefined;
+  const docscanFile = existsSync(join(dir, DOCSCAN_FILE)) ? readPart(dir, DOCSCAN_FILE, docscanFileSchema, issues) : undefined;
 
   if (hallFile) checkHallFile(hallFile, f(CONFIG_FILES.hall), issues);
   if (sectionsFile) checkSections(sectionsFile.sections, hallFile?.ticketingHours ?? null, f(CONFIG_FILES.sections), issues);
@@ -419,6 +432,10 @@ export function loadConfig(dir: string = configDir): HallConfig {
     const places = { kiosks: hallFile.kiosks.map((k) => k.id), windows: windowsFile.windows.map((w) => w.id) };
     checkDevices(devicesFile, places, f(CONFIG_FILES.devices), issues);
   }
+  // Bars are placed by window: only against a windows.json without problems of its own.
+  const windowsOk = windowsFile && !issues.some((i) => i.file === f(CONFIG_FILES.windows));
+  if (ledbarsFile && windowsOk) checkLedbars(ledbarsFile, windowsFile.windows, f(LEDBARS_FILE), issues);
+  if (docscanFile && windowsOk) checkDocscan(docscanFile, windowsFile.windows, f(DOCSCAN_FILE), issues);
 
   if (issues.length > 0 || !hallFile || !sectionsFile || !windowsFile || !calendarFile || !staffFile || !devicesFile) {
     throw new ConfigError(issues);
@@ -440,6 +457,8 @@ export function loadConfig(dir: string = configDir): HallConfig {
     staff: staffFile.staff,
     selfService: hallFile.selfService,
     devices: { devices: devicesFile.devices, agents: devicesFile.agents ?? [] },
+    ledbars: ledbarsFile ?? null,
+    docscan: docscanFile ?? null,
   };
 }
 

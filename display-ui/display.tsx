@@ -16,12 +16,56 @@ import { openDisplayStream } from '../ui-shared/streams.js';
 import type { HallInfo } from '../ui-shared/types.js';
 import { hallAnnouncer } from './announcer.js';
 import { useCallFlash } from './flash.js';
+import { ClipVoice } from './voice.js';
 
 const RECENT_SHOWN = 8;
 
 // The voice hook: a voice module (or a hall's own script) installs its player with
 // `window.hallAnnouncer.setPlayer(...)`.
 (globalThis as { hallAnnouncer?: typeof hallAnnouncer }).hallAnnouncer = hallAnnouncer;
+
+// The hall's own clip player, installed under the same hook once audio may play.
+const hallVoice = new ClipVoice(hallAnnouncer);
+(globalThis as { hallVoice?: ClipVoice }).hallVoice = hallVoice;
+void hallVoice.start();
+// Any touch on the display turns the voice on where the browser held audio back.
+document.addEventListener('pointerdown', () => hallVoice.unlock());
+document.addEventListener('keydown', () => hallVoice.unlock());
+
+/** A loudspeaker, crossed out when calls are not spoken (drawn: hall displays often lack an emoji font). */
+function SpeakerIcon({ off }: { off: boolean }) {
+  return (
+    <svg class="d-voice-icon" viewBox="0 0 24 24" width="30" height="30" aria-hidden="true">
+      <path d="M3 9h4l5-4v14l-5-4H3z" fill="currentColor" />
+      {off ? (
+        <path d="M16 9l5 6M21 9l-5 6" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+      ) : (
+        <path d="M15.5 8.5a5 5 0 0 1 0 7M18 6a8.5 8.5 0 0 1 0 12" stroke="currentColor" stroke-width="2" fill="none" stroke-linecap="round" />
+      )}
+    </svg>
+  );
+}
+
+/** Says when calls are not spoken, and offers the one tap a browser needs before it plays sound. */
+function VoiceStatus() {
+  const [state, setState] = useState(hallVoice.state);
+  useEffect(() => hallVoice.onChange(() => setState(hallVoice.state)), []);
+  if (state === 'on' || state === 'loading') return <div class="d-voice" data-voice={state} hidden />;
+  if (state === 'locked') {
+    return (
+      <button type="button" class="d-voice is-locked" data-voice={state} onClick={() => hallVoice.unlock()}>
+        <SpeakerIcon off={false} />
+        {t('display.voice.enable')}
+      </button>
+    );
+  }
+  return (
+    <div class="d-voice is-off" data-voice={state} role="status">
+      <SpeakerIcon off />
+      {t(state === 'none' ? 'display.voice.none' : 'display.voice.error')}
+    </div>
+  );
+}
 
 function Display() {
   useLang();
@@ -72,6 +116,7 @@ function Display() {
       </main>
       <SectionStrip sections={s?.sections ?? []} />
       <NoticeBar notices={notices} />
+      <VoiceStatus />
       <ConnectionBanner connection={live.connection} error={live.error} />
     </div>
   );

@@ -25,7 +25,14 @@ export type ServerErrorCode =
   | 'CASE_OPEN'
   | 'OUTCOME_NOT_ALLOWED'
   | 'TOO_MANY_PAGES'
-  | 'DOCUMENT_FONT_MISSING';
+  | 'DOCUMENT_FONT_MISSING'
+  // devices: none configured there, not there, busy, slow, broken, out of paper
+  | 'NO_DEVICE'
+  | 'DEVICE_OFFLINE'
+  | 'DEVICE_BUSY'
+  | 'DEVICE_TIMEOUT'
+  | 'DEVICE_FAULT'
+  | 'PAPER_OUT';
 
 export class HallError extends Error {
   readonly code: ServerErrorCode;

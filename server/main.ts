@@ -24,6 +24,11 @@ import { loadCasesConfig } from './cases/config.js';
 import { startCases } from './cases/index.js';
 import type { Cases } from './cases/service.js';
 import { parseCaseKey } from './cases/seal.js';
+import { LedbarService } from './ledbar/service.js';
+import { findVoicePack, loadVoicePack } from './voice/pack.js';
+import { voiceRouter } from './voice/routes.js';
+import { DocscanService } from './docscan/service.js';
+import { docscanRouter } from './docscan/routes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -111,6 +116,23 @@ async function ensureAccounts(accounts: Accounts, config: HallConfig, demo: bool
   return lines;
 }
 
+/** The configured clip pack, or null (announcements then stay silent and the display says so). */
+function openVoicePack(name: string, dirs: string[], log: Logger): { name: string; loaded: ReturnType<typeof loadVoicePack> } | null {
+  const dir = findVoicePack(name, dirs);
+  if (!dir) {
+    log.warn({ pack: name, looked: dirs }, 'voice pack not found; announcements will be silent');
+    return null;
+  }
+  try {
+    const loaded = loadVoicePack(dir);
+    if (loaded.missing.length > 0) log.warn({ pack: name, missing: loaded.missing }, 'voice pack lacks clips; those tokens are skipped');
+    return { name, loaded };
+  } catch (err) {
+    log.error({ pack: name, err: (err as Error).message }, 'voice pack unusable; announcements will be silent');
+    return null;
+  }
+}
+
 export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const log = opts.log ?? createLogger();
   const demo = opts.demo ?? true;
@@ -150,6 +172,13 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const startedAt = Date.now();
   const manager = await Manager.open({ hall, config, dataDir, log });
   const devices = new DeviceService({ config: config.devices, idSecret, log, ...(opts.now ? { now: opts.now } : {}) });
+  const ledbars = config.ledbars ? new LedbarService({ config: config.ledbars, windows: config.setup.windows, log, ...(opts.now ? { now: opts.now } : {}) }) : null;
+  const voice = openVoicePack(config.voice.pack, [join(dataDir, 'voice'), join(root, 'assets', 'voice')], log);
+  const docscan = config.docscan
+    ? new DocscanService({ config: config.docscan, windows: config.setup.windows, hall, dataDir, hallName: config.hall.name, log, ...(opts.now ? { now: opts.now } : {}) })
+    : null;
+  // LED buses and document scanners join the registry: GET /devices, health events, /sim/devices/:id/*.
+  for (const d of [...(ledbars?.registryEntries() ?? []), ...(docscan?.registryEntries() ?? [])]) devices.register(d);
   const app = createApp({
     hall,
     views,
@@ -161,7 +190,11 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     uiDir: opts.uiDir ?? join(root, 'dist', 'ui'),
     startedAt,
     manager,
-    routes: [caseModule.router],
+    routes: [
+      caseModule.router,
+      voiceRouter(voice, config.voice.repeat),
+      ...(docscan ? [docscanRouter({ service: docscan, accounts, windows: config.setup.windows })] : []),
+    ],
     devices,
     kioskPrinting: kioskPrintingOf(devices),
   });
@@ -198,6 +231,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     }
   };
   await openDay();
+  await ledbars?.start(hall);
+  docscan?.start();
   const dayTimer = setInterval(() => void openDay(), 30_000);
   dayTimer.unref();
 
@@ -212,6 +247,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     clearInterval(dayTimer);
     deviceStreams.close();
     agentHub.close();
+    await ledbars?.close();
     await realtime.close().catch(() => {});
     await manager.close();
     await caseModule.close();
@@ -244,6 +280,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       deviceStreams.close();
       agentHub.close();
       await devices.close();
+      await ledbars?.close();
       await realtime.close();
       await new Promise<void>((r) => http.close(() => r()));
       await manager.close();

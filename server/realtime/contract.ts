@@ -92,6 +92,25 @@ export interface Announcement {
   tokens: string[];
 }
 
+/** GET /api/v1/voice: the hall's clip pack for the display's announcements (docs/voice.md). */
+export interface VoiceAnswer {
+  /** False when no usable pack is configured: calls are then shown, not spoken. */
+  available: boolean;
+  /** Times each call is spoken (hall.json voice.repeat). */
+  repeat: number;
+  pack?: string;
+  lang?: string;
+  name?: string;
+  mime?: string;
+  /** Silence between clips, and between two repeats of one call, ms. */
+  gapMs?: number;
+  repeatGapMs?: number;
+  /** Token → clip URL. */
+  clips?: Record<string, string>;
+  /** Announcement tokens this pack has no clip for (skipped when spoken). */
+  missing?: string[];
+}
+
 export interface CallPayload {
   seq: number;
   ticket: { id: string; number: string; sectionId: string };

@@ -17,7 +17,9 @@ describe('hall display, window screen and pad (browser)', function () {
   }
 
   const flashes = async (p: TestPage, root: string) => Number(await p.locator(root).getAttribute('data-flashes'));
-  const pendingAnnouncements = (p: TestPage) => p.evaluate('window.hallAnnouncer.pending.map((a) => a.text)') as Promise<string[]>;
+  /** Every announcement the display took: spoken or being spoken by its voice, or still waiting. */
+  const pendingAnnouncements = (p: TestPage) =>
+    p.evaluate('[...window.hallVoice.spoken, ...window.hallAnnouncer.pending.map((a) => a.text)]') as Promise<string[]>;
 
   it('shows a new call big with its announcement, flashes it once, and queues it for the voice', async () => {
     const staff = await suite.hall.clerk(7);

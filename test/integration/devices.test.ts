@@ -60,7 +60,8 @@ describe('devices on the real server (demo hall, simulators)', function () {
     const kiosk1 = list.filter((d) => d.attachedTo === 'kiosk-1').map((d) => d.kind).sort();
     expect(kiosk1).to.deep.equal(['idcard', 'printer', 'scanner']);
     const w1 = list.filter((d) => d.attachedTo === 'w1').map((d) => d.kind).sort();
-    expect(w1).to.deep.equal(['idcard', 'printer', 'scanner']);
+    // The window's document scanner (config/docscan.json) sits beside the devices of config/devices.json.
+    expect(w1).to.deep.equal(['docscan', 'idcard', 'printer', 'scanner']);
     const reader = list.find((d) => d.id === 'kiosk-1-idcard');
     expect(reader).to.include({ kind: 'idcard', transport: 'sim:kiosk-1-idcard', simulated: true, status: 'online' });
     expect(reader.counters.framesSent).to.be.greaterThan(0);

@@ -275,6 +275,9 @@ export const en: Record<MessageKey, string> = {
   'display.estimateN': '~{n} min',
   'display.notice': 'Notice',
   'display.defaultNotice': 'Please wait for your number to be called, then go to the window shown.',
+  'display.voice.enable': 'Tap here to turn on spoken calls',
+  'display.voice.none': 'No voice pack: calls are shown, not spoken',
+  'display.voice.error': 'Voice clips failed to load: calls are shown, not spoken',
 
   // ---- window screen
   'window.title': 'Window screen',

@@ -274,6 +274,9 @@ export const zh = {
   'display.estimateN': '约 {n} 分钟',
   'display.notice': '公告',
   'display.defaultNotice': '请按号码顺序办理业务，听到叫号后请及时到指定窗口。',
+  'display.voice.enable': '点击此处开启语音叫号',
+  'display.voice.none': '未配置语音包，叫号只显示不播报',
+  'display.voice.error': '语音加载失败，叫号只显示不播报',
 
   // ---- window screen
   'window.title': '窗口屏',
