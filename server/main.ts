@@ -12,6 +12,7 @@ import { Accounts } from './auth/accounts.js';
 import { Hall } from './hall/hall.js';
 import { localDay } from './hall/index.js';
 import { AgentHub } from './devices/agents.js';
+import { caseIdentitiesOf, windowSlipPrinterOf } from './devices/adapters.js';
 import { kioskPrintingOf } from './devices/kiosk.js';
 import { DeviceService } from './devices/service.js';
 import { DeviceStreams } from './devices/streams.js';
@@ -157,6 +158,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     }),
   });
 
+  const devices = new DeviceService({ config: config.devices, idSecret, log, ...(opts.now ? { now: opts.now } : {}) });
   const caseModule = await startCases({
     dataDir,
     hall,
@@ -165,13 +167,14 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     accounts,
     log,
     key: opts.caseKey ?? (await loadSecret(dataDir, 'case.key')),
+    identities: caseIdentitiesOf(devices),
+    printer: windowSlipPrinterOf(devices),
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
   });
 
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();
   const manager = await Manager.open({ hall, config, dataDir, log });
-  const devices = new DeviceService({ config: config.devices, idSecret, log, ...(opts.now ? { now: opts.now } : {}) });
   const ledbars = config.ledbars ? new LedbarService({ config: config.ledbars, windows: config.setup.windows, log, ...(opts.now ? { now: opts.now } : {}) }) : null;
   const voice = openVoicePack(config.voice.pack, [join(dataDir, 'voice'), join(root, 'assets', 'voice')], log);
   const docscan = config.docscan

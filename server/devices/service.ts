@@ -101,11 +101,13 @@ export interface IdentityClaim {
   release(): void;
 }
 
-function cardNumber(c: CardText): string {
+/** The number a card identifies its holder by (the ID number, or the 2017 permit's card number). */
+export function cardNumber(c: CardText): string {
   return 'idNumber' in c ? c.idNumber : c.cardNumber;
 }
 
-function cardName(c: CardText): string {
+/** The holder's name as printed on the card (Chinese name first on foreigners' cards). */
+export function cardName(c: CardText): string {
   return 'name' in c ? c.name : c.chineseName || c.englishName;
 }
 

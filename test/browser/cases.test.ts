@@ -78,8 +78,8 @@ describe('case capture in the staff console (browser)', function () {
     expect(receipt).to.match(/^ZWFW-DEMO-001-\d{4}-\d{6}$/);
     expect(await p.locator('.c-case-closed').innerText()).to.contain('办件已出具：即办件办结');
     expect(await p.locator('[data-doc]').count()).to.equal(2);
-    // No printer is attached to the demo window yet: the page says so instead of pretending.
-    expect(await p.locator('[data-printed]').getAttribute('data-printed')).to.equal('false');
+    // The demo window's simulated receipt printer printed the slip.
+    expect(await p.locator('[data-printed]').getAttribute('data-printed')).to.equal('true');
     if (SAVE_SCREENS) await p.screenshot({ path: join(SCREENS, 'console-case-closed.png') });
 
     // The outcome PDF opens in a new tab from the clerk's session.

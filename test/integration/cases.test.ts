@@ -94,7 +94,8 @@ describe('case capture (integration)', function () {
     expect(closed.status).to.equal('closed');
     expect(closed.receiptNo).to.match(/^ZWFW-DEMO-001-\d{4}-000001$/);
     expect(closed.documents.map((d: { name: string }) => d.name)).to.deep.equal(['done.pdf', 'materials.pdf']);
-    expect(done.body.print).to.include({ printed: false, code: 'NO_PRINTER' });
+    // The demo window's simulated receipt printer prints the slip.
+    expect(done.body.print).to.include({ printed: true });
 
     const text = await pdfText(base(), token, `/api/v1/cases/${kase.id}/documents/done.pdf`.replace('/api/v1', ''));
     expect(text).to.include('办结通知书');

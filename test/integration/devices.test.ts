@@ -194,6 +194,20 @@ describe('devices on the real server (demo hall, simulators)', function () {
     expect(err.data.code).to.equal('VALIDATION_FAILED');
   });
 
+  it('opens a case at a window with the card its reader read, keeping the number sealed on the server', async () => {
+    const token = await login(h.url, 'staff1', 'staff123', 'w1');
+    const none = await api(h.url, 'POST', '/api/v1/cases', { token, body: { windowId: 'w1', serviceCode: 'B01', useCard: true } });
+    expect(none.status).to.equal(409);
+    expect(none.body.error.code).to.equal('NO_CARD_READ');
+    await input('w1-idcard', { card: CARD });
+    const created = await until(async () => {
+      const r = await api(h.url, 'POST', '/api/v1/cases', { token, body: { windowId: 'w1', serviceCode: 'B01', useCard: true } });
+      return r.status === 201 ? r : undefined;
+    }, 'case from the card');
+    expect(created.body.case.applicant).to.include({ nameMasked: '韩*梅', source: 'card' });
+    expect(JSON.stringify(created.body)).to.not.contain(CARD.idNumber).and.not.contain(CARD.address);
+  });
+
   it('refuses bad simulator input with a structured error and unknown devices with 404', async () => {
     const bad = await input('kiosk-1-idcard', { card: { ...CARD, idNumber: '110101199003070021' } });
     expect(bad.status).to.equal(400);
