@@ -23,7 +23,7 @@ import { Views } from './views.js';
 import { Manager } from './manager/index.js';
 import { loadCasesConfig } from './cases/config.js';
 import { startCases } from './cases/index.js';
-import type { Cases } from './cases/service.js';
+import type { CaseOutbox, Cases } from './cases/service.js';
 import { parseCaseKey } from './cases/seal.js';
 import { LedbarService } from './ledbar/service.js';
 import { findVoicePack, loadVoicePack } from './voice/pack.js';
@@ -46,6 +46,8 @@ export interface StartOptions {
   caseKey?: Buffer;
   /** CJK font for case documents (HALL_PDF_FONT, 'file' or 'file#PostScriptName'). */
   pdfFont?: string;
+  /** Where closed cases go for the central approval system (the central outbox). */
+  caseOutbox?: CaseOutbox;
   /** Where a fatal store error goes; the CLI exits, tests observe. */
   onFatal?: (err: Error) => void;
 }
@@ -170,6 +172,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     identities: caseIdentitiesOf(devices),
     printer: windowSlipPrinterOf(devices),
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
+    ...(opts.caseOutbox ? { outbox: opts.caseOutbox } : {}),
   });
 
   const views = new Views(config, () => hall.setup);

@@ -65,7 +65,14 @@ export async function startCases(o: CaseModuleOptions): Promise<CaseModule> {
   const purgeTimer = setInterval(purge, o.settings.purgeEveryMinutes * 60_000);
   purgeTimer.unref();
   timers.push(purgeTimer);
-  if (o.outbox) void cases.pushPending();
+  if (o.outbox) {
+    const push = () => void cases.pushPending().catch((err: Error) => o.log.error({ err: err.message }, 'handing cases to the outbox failed'));
+    push();
+    // A hand-over that failed (outbox not writable) is retried here, not only at the next start.
+    const pushTimer = setInterval(push, 60_000);
+    pushTimer.unref();
+    timers.push(pushTimer);
+  }
 
   return {
     cases,

@@ -2,7 +2,7 @@
 // then one outcome that closes it with a receipt number, working-day deadlines, its documents and its slip,
 // and hands it to the outbox for the central approval system. Every answer comes after the change is durable.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import sharp, { type OutputInfo } from 'sharp';
 import type { HallConfig } from '../../config/schema.js';
 import { HallError } from '../errors.js';
@@ -12,7 +12,7 @@ import type { Clerk, Service } from '../hall/types.js';
 import type { Logger } from '../log.js';
 import { isValidIdNumber, maskName } from '../privacy.js';
 import type { CasesConfig } from './config.js';
-import { type CjkFont, type DocumentContext, OUTCOME_FILES, outcomeSlip } from './documents.js';
+import { type CjkFont, type DocumentContext, OUTCOME_FILES, OUTCOME_TITLES, outcomeSlip } from './documents.js';
 import type { PdfRenderer } from './pdf-renderer.js';
 import type { CaseStore } from './store.js';
 import { caseAlerts, caseDeadlines, supervisionCounts, ticketAlerts, type SupervisionReport } from './supervision.js';
@@ -74,6 +74,43 @@ export interface Decision {
   remark?: string;
 }
 
+// The central contract's names (docs/central-api.yaml, POST /v1/cases).
+type CentralDocumentType = 'receipt' | 'notice' | 'commitment' | 'refusal' | 'completion' | 'materials';
+const CENTRAL_OUTCOMES = {
+  done: 'done_on_spot',
+  accepted: 'accepted',
+  accepted_pending: 'accepted_pending_materials',
+  notice: 'notice_issued',
+  refused: 'refused',
+} as const satisfies Record<CaseOutcome, string>;
+const CENTRAL_DOCUMENT_TYPES = {
+  done: 'completion',
+  accepted: 'receipt',
+  accepted_pending: 'commitment',
+  notice: 'notice',
+  refused: 'refusal',
+} as const satisfies Record<CaseOutcome, CentralDocumentType>;
+
+/** The body of a case push as the central contract defines it. */
+export interface CasePushBody {
+  caseId: string;
+  revision: number;
+  receiptNo: string;
+  hallCode: string;
+  service: { code: string; name: string; kind: 'immediate' | 'promised'; legalLimitDays: number; promisedLimitDays: number };
+  outcome: (typeof CENTRAL_OUTCOMES)[CaseOutcome];
+  capturedAt: string;
+  promisedDueDate?: string;
+  legalDueDate?: string;
+  materialsDueDate?: string;
+  refusal?: { reason: string; legalBasis: string };
+  applicant: { name: string; idNumber: string; phone?: string };
+  materials: { name: string; required: boolean; provided: boolean; copies?: number; note?: string }[];
+  clerk: { staffNo: string; windowId: string };
+  ticketNumber?: string;
+  documents: { documentId: string; type: CentralDocumentType; title: string; mediaType: 'application/pdf'; sha256: string; size: number; contentBase64: string }[];
+}
+
 const CARD_MAX_AGE_MS = 60_000;
 const MAX_PAGES = 40;
 /** Scans are normalised to this width (A4 at about 200 dpi) and to grayscale JPEG. */
@@ -88,6 +125,8 @@ export class Cases {
   /** Highest receipt sequence used per year. */
   private readonly receiptSeq = new Map<string, number>();
   private readonly hallCode: string;
+  /** Case versions being handed to the outbox right now. */
+  private readonly pushing = new Set<string>();
 
   constructor(private readonly o: CasesOptions) {
     this.hallCode = o.config.hall.code;
@@ -344,28 +383,65 @@ export class Cases {
 
   // ---------------------------------------------------------------- central
 
-  /** What the central approval system receives for a closed case (full applicant included; the outbox seals it). */
-  private async payload(r: CaseRecord): Promise<unknown> {
+  /**
+   * What the central approval system receives for a closed case (`POST /v1/cases` of the central contract):
+   * the full applicant goes to the central side only, and the outbox seals it at rest.
+   */
+  private async payload(r: CaseRecord): Promise<CasePushBody> {
     const applicant = this.o.sealer.open<Applicant>(r.sealed, r.id);
     const documents = await Promise.all(
-      r.documents.map(async (d) => ({ name: d.name, kind: d.kind, contentType: 'application/pdf', base64: (await this.o.store.readFile(r.id, d.name)).toString('base64') })),
+      r.documents.map(async (d) => {
+        const bytes = await this.o.store.readFile(r.id, d.name);
+        const type: CentralDocumentType = d.kind === 'materials' ? 'materials' : CENTRAL_DOCUMENT_TYPES[r.outcome!];
+        return {
+          documentId: `${r.id}-${d.name.replace(/\.pdf$/, '')}`,
+          type,
+          title: d.kind === 'materials' ? '申请材料' : OUTCOME_TITLES[r.outcome!],
+          mediaType: 'application/pdf' as const,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          size: bytes.length,
+          contentBase64: bytes.toString('base64'),
+        };
+      }),
     );
-    return { hallCode: this.hallCode, case: this.view(r), applicant: { name: applicant.name, idNumber: applicant.idNumber, source: applicant.source }, documents };
+    return {
+      caseId: r.id,
+      revision: r.version,
+      receiptNo: r.receiptNo!,
+      hallCode: this.hallCode,
+      service: { code: r.serviceCode, name: r.serviceName, kind: r.serviceKind, legalLimitDays: r.legalLimitDays, promisedLimitDays: r.promisedLimitDays },
+      outcome: CENTRAL_OUTCOMES[r.outcome!],
+      capturedAt: r.decidedAt!,
+      ...(r.promisedDue ? { promisedDueDate: r.promisedDue } : {}),
+      ...(r.legalDue ? { legalDueDate: r.legalDue } : {}),
+      ...(r.commitmentDue ? { materialsDueDate: r.commitmentDue } : {}),
+      ...(r.outcome === 'refused' ? { refusal: { reason: r.reason ?? '', legalBasis: r.legalBasis ?? '' } } : {}),
+      applicant: { name: applicant.name, idNumber: applicant.idNumber, ...(applicant.phone ? { phone: applicant.phone } : {}) },
+      materials: r.materials.map((m) => ({ name: m.name, required: m.required, provided: m.state === 'provided', copies: m.copies, ...(m.note ? { note: m.note } : {}) })),
+      clerk: { staffNo: r.clerk.staffNo, windowId: r.windowId },
+      ...(r.ticketNumber ? { ticketNumber: r.ticketNumber } : {}),
+      documents,
+    };
   }
 
   /** Hands a closed case to the outbox once, then notes that it did (so a restart resends only what was not handed over). */
   private async push(r: CaseRecord): Promise<void> {
     if (!this.o.outbox) return;
+    const key = `${r.id}:v${r.version}`;
+    if (this.pushing.has(key)) return;
+    this.pushing.add(key);
     try {
       await this.o.outbox.enqueue({ kind: 'case', key: r.id, idempotencyKey: `${r.id}:v${r.version}`, payload: await this.payload(r) });
       const latest = this.o.store.get(r.id);
       if (latest && latest.version === r.version) await this.o.store.put({ ...latest, pushed: r.version });
     } catch (err) {
-      this.o.log.error({ caseId: r.id, err: (err as Error).message }, 'case not handed to the outbox yet; retried at the next start');
+      this.o.log.error({ caseId: r.id, err: (err as Error).message }, 'case not handed to the outbox yet; retried shortly');
+    } finally {
+      this.pushing.delete(key);
     }
   }
 
-  /** At start: closed cases whose latest version was never handed to the outbox. */
+  /** At start and then now and again: closed cases whose latest version was never handed to the outbox. */
   async pushPending(): Promise<number> {
     let n = 0;
     for (const r of [...this.o.store.all()]) {

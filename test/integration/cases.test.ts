@@ -3,6 +3,7 @@
 
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -266,6 +267,62 @@ describe('case retention (integration)', function () {
       const gone = await api(base, 'GET', `/cases/${c.id}`, { token: admin });
       expect(gone.status).to.equal(404);
       expect(existsSync(join(h.dataDir, 'cases', 'files', c.id))).to.equal(false);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('cases to the central outbox (integration)', function () {
+  this.timeout(60000);
+  it('hands each closed case over once in the central contract shape, and again after a restart only if it was not', async function () {
+    if (!existsSync(PDFTOTEXT) && process.env.CI !== 'true') this.skip();
+    const dataDir = await tempDir();
+    const got: { kind: string; key: string; idempotencyKey: string; payload: any }[] = [];
+    let down = true;
+    const outbox = {
+      async enqueue(input: { kind: 'case'; key: string; idempotencyKey: string; payload: unknown }) {
+        if (down) throw new Error('outbox not writable');
+        got.push(input as (typeof got)[number]);
+        return input;
+      },
+    };
+    let h = await startTestHall({ dataDir, start: { caseOutbox: outbox } });
+    try {
+      const token = await login(h.url, 'staff1', 'staff123', 'w1');
+      const base = `${h.url}/api/v1`;
+      const c = (await api(base, 'POST', '/cases', { token, body: { windowId: 'w1', serviceCode: 'A01', applicant: { name: NAME, idNumber: ID_NUMBER, phone: '138 0000 0000' } } })).body.case;
+      await api(base, 'PUT', `/cases/${c.id}/materials`, { token, body: { materials: c.materials.map((m: { name: string }, i: number) => ({ name: m.name, state: i === 0 ? 'missing' : 'provided' })) } });
+      const d = await api(base, 'POST', `/cases/${c.id}/outcome`, { token, body: { outcome: 'accepted_pending', commitment: '五个工作日内补交申请表' } });
+      expect(d.status).to.equal(200);
+      // The outbox failed: nothing handed over yet, and the case is still closed and durable.
+      expect(got).to.have.length(0);
+      await h.close({ keepData: true });
+
+      down = false;
+      h = await startTestHall({ dataDir, start: { caseOutbox: outbox } });
+      const until = Date.now() + 20000;
+      while (got.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(got).to.have.length(1);
+      const item = got[0]!;
+      expect(item).to.include({ kind: 'case', key: c.id, idempotencyKey: `${c.id}:v${d.body.case.version}` });
+      const p = item.payload;
+      expect(p).to.include({ caseId: c.id, revision: d.body.case.version, receiptNo: d.body.case.receiptNo, hallCode: 'ZWFW-DEMO-001', outcome: 'accepted_pending_materials' });
+      expect(p.applicant).to.deep.equal({ name: NAME, idNumber: ID_NUMBER, phone: '138 0000 0000' });
+      expect(p.materialsDueDate).to.equal(d.body.case.commitmentDue);
+      expect(p.materials[0]).to.include({ provided: false, required: true });
+      expect(p.documents).to.have.length(1);
+      const doc = p.documents[0];
+      expect(doc).to.include({ type: 'commitment', mediaType: 'application/pdf' });
+      const bytes = Buffer.from(doc.contentBase64, 'base64');
+      expect(doc.size).to.equal(bytes.length);
+      expect(doc.sha256).to.equal(createHash('sha256').update(bytes).digest('hex'));
+
+      // Handed over once: a further restart does not hand it over again.
+      await h.close({ keepData: true });
+      h = await startTestHall({ dataDir, start: { caseOutbox: outbox } });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(got).to.have.length(1);
     } finally {
       await h.close();
     }

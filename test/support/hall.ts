@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHall, type RunningHall } from '../../server/main.js';
+import { startHall, type RunningHall, type StartOptions } from '../../server/main.js';
 import { createLogger } from '../../server/log.js';
 
 export interface TestHall {
@@ -19,7 +19,7 @@ export async function tempDir(prefix = 'hall-test-'): Promise<string> {
 }
 
 export async function startTestHall(
-  opts: { dataDir?: string; now?: () => number; demo?: boolean; configDir?: string; onFatal?: (e: Error) => void } = {},
+  opts: { dataDir?: string; now?: () => number; demo?: boolean; configDir?: string; onFatal?: (e: Error) => void; start?: Partial<StartOptions> } = {},
 ): Promise<TestHall> {
   const dataDir = opts.dataDir ?? (await tempDir());
   const running = await startHall({
@@ -31,6 +31,7 @@ export async function startTestHall(
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.configDir ? { configDir: opts.configDir } : {}),
     onFatal: opts.onFatal ?? ((e) => { throw e; }),
+    ...opts.start,
   });
   return {
     url: running.url,
