@@ -24,6 +24,7 @@ import { Manager } from './manager/index.js';
 import { loadCasesConfig } from './cases/config.js';
 import { startCases } from './cases/index.js';
 import type { CaseOutbox, Cases } from './cases/service.js';
+import { type WindowDevices, windowDevices } from './cases/devices.js';
 import { parseCaseKey } from './cases/seal.js';
 import { LedbarService } from './ledbar/service.js';
 import { findVoicePack, loadVoicePack } from './voice/pack.js';
@@ -48,6 +49,8 @@ export interface StartOptions {
   pdfFont?: string;
   /** Where closed cases go for the central approval system (the central outbox). */
   caseOutbox?: CaseOutbox;
+  /** The windows' ID-card readers and slip printers for case capture. */
+  caseDevices?: WindowDevices;
   /** Where a fatal store error goes; the CLI exits, tests observe. */
   onFatal?: (err: Error) => void;
 }
@@ -173,6 +176,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     printer: windowSlipPrinterOf(devices),
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
     ...(opts.caseOutbox ? { outbox: opts.caseOutbox } : {}),
+    ...(opts.caseDevices ? windowDevices(opts.caseDevices) : {}),
   });
 
   const views = new Views(config, () => hall.setup);

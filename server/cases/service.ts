@@ -193,6 +193,8 @@ export class Cases {
       if (!card || this.now() - card.readAt > CARD_MAX_AGE_MS) {
         throw new HallError('NO_CARD_READ', '请先在本窗口读卡器上放置身份证 / place the ID card on this window\'s reader first');
       }
+      // Older permanent residence cards carry a 15-character number: the clerk types the applicant instead.
+      if (!isValidIdNumber(card.idNumber)) throw new HallError('VALIDATION_FAILED', 'card: 该证件没有18位身份号码，请手工录入 / this card has no 18-character ID number: type the applicant in');
       applicant = { name: card.name, idNumber: card.idNumber.toUpperCase(), source: 'card', ...(card.sex ? { sex: card.sex } : {}), ...(card.address ? { address: card.address } : {}) };
     } else {
       if (!isValidIdNumber(input.applicant.idNumber)) throw new HallError('VALIDATION_FAILED', 'applicant.idNumber: 身份证号码无效（校验位不符） / not a valid ID number');

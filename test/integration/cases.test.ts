@@ -328,3 +328,52 @@ describe('cases to the central outbox (integration)', function () {
     }
   });
 });
+
+describe('cases with the window devices (integration)', function () {
+  this.timeout(60000);
+  it('takes the applicant from the card read at the window and prints the slip on the window printer', async function () {
+    if (!existsSync(PDFTOTEXT) && process.env.CI !== 'true') this.skip();
+    let read: { at: number; card: { name: string; idNumber: string; sex: string; address: string } } | undefined;
+    const printed: { windowId: string; bytes: Buffer }[] = [];
+    let paperOut = false;
+    const devices = {
+      lastIdentity: (w: string) => (w === 'w1' ? read : undefined),
+      printerFor: (w: string) =>
+        w === 'w1'
+          ? {
+              async print(bytes: Uint8Array) {
+                if (paperOut) return { ok: false as const, code: 'PAPER_OUT', message: 'paper out' };
+                printed.push({ windowId: w, bytes: Buffer.from(bytes) });
+                return { ok: true as const };
+              },
+            }
+          : undefined,
+    };
+    const h = await startTestHall({ start: { caseDevices: devices } });
+    try {
+      const token = await login(h.url, 'staff1', 'staff123', 'w1');
+      const base = `${h.url}/api/v1`;
+      const none = await api(base, 'POST', '/cases', { token, body: { windowId: 'w1', serviceCode: 'B02', useCard: true } });
+      expect(none.body.error.code).to.equal('NO_CARD_READ');
+      read = { at: Date.now(), card: { name: '司马光明', idNumber: ID_NUMBER, sex: '男', address: '深圳市南山区某路1号' } };
+      const c = await api(base, 'POST', '/cases', { token, body: { windowId: 'w1', serviceCode: 'B02', useCard: true } });
+      expect(c.status).to.equal(201);
+      expect(c.body.case.applicant).to.deep.equal({ nameMasked: '司**明', idMasked: `440***********${ID_NUMBER.slice(-4)}`, source: 'card' });
+      await api(base, 'PUT', `/cases/${c.body.case.id}/materials`, { token, body: { materials: c.body.case.materials.map((m: { name: string }) => ({ name: m.name, state: 'provided' })) } });
+      const d = await api(base, 'POST', `/cases/${c.body.case.id}/outcome`, { token, body: { outcome: 'done' } });
+      expect(d.body.print).to.deep.equal({ printed: true });
+      expect(printed).to.have.length(1);
+      expect(printed[0]!.bytes.includes(iconv.encode('办结通知书', 'gb18030'))).to.equal(true);
+      expect(printed[0]!.bytes.includes(Buffer.from(ID_NUMBER))).to.equal(false);
+      paperOut = true;
+      const again = await api(base, 'POST', `/cases/${c.body.case.id}/print`, { token, body: {} });
+      expect(again.body).to.deep.equal({ printed: false, code: 'PAPER_OUT', message: 'paper out' });
+      // A read older than 60 s is not taken.
+      read = { ...read, at: Date.now() - 61_000 };
+      const stale = await api(base, 'POST', '/cases', { token, body: { windowId: 'w1', serviceCode: 'B02', useCard: true } });
+      expect(stale.body.error.code).to.equal('NO_CARD_READ');
+    } finally {
+      await h.close();
+    }
+  });
+});
