@@ -176,7 +176,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     printer: windowSlipPrinterOf(devices),
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
     ...(opts.caseOutbox ? { outbox: opts.caseOutbox } : {}),
-    ...(opts.caseDevices ? windowDevices(opts.caseDevices) : {}),
+    ...windowDevices(opts.caseDevices ?? devices),
   });
 
   const views = new Views(config, () => hall.setup);

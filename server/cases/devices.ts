@@ -5,13 +5,13 @@ import type { CardIdentity, IdentitySource, SlipPrinter } from './service.js';
 
 /** The fields case capture reads from any card variant (resident card, permits, permanent residence cards). */
 export interface CardFields {
-  name?: string;
-  chineseName?: string;
-  englishName?: string;
-  idNumber?: string;
-  cardNumber?: string;
-  sex?: string;
-  address?: string;
+  name?: string | null;
+  chineseName?: string | null;
+  englishName?: string | null;
+  idNumber?: string | null;
+  cardNumber?: string | null;
+  sex?: string | null;
+  address?: string | null;
 }
 
 export interface WindowDevices {

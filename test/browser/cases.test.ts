@@ -113,4 +113,42 @@ describe('case capture in the staff console (browser)', function () {
     expect(await p.locator('.c-case-closed').innerText()).to.contain('一次性告知');
     if (SAVE_SCREENS) await p.screenshot({ path: join(SCREENS, 'console-case-notice.png') });
   });
+  it('takes the applicant from a card swiped at the window reader and prints the slip on the window printer', async () => {
+    const p = await signIn(4);
+    const windows = await suite.hall.ok<{ id: string }[]>('GET', '/windows');
+    const windowId = windows[3]!.id;
+    await p.keyboard.press('c');
+    await p.locator('#case-service option').nth(1).waitFor({ state: 'attached' });
+    const code = await p.locator('#case-service option').nth(1).getAttribute('value');
+    await p.locator('#case-service').selectOption(code!);
+    // Nothing read yet: the reader is asked and the page says so.
+    await p.locator('[data-action="create-case"]').click();
+    await waitText(p.locator('#case-panel .form-error'), /NO_CARD_READ/);
+    const idNumber = madeUpIdNumber(777);
+    await suite.hall.ok('POST', `/sim/devices/${windowId}-idcard/input`, {
+      card: { name: '诸葛明亮', sex: '男', nation: '汉', birthDate: '1990-01-01', address: '示范市示范路1号', idNumber, issuer: '示范市公安局', validFrom: '2020-01-01', validTo: '长期' },
+    });
+    let created = false;
+    for (let i = 0; i < 50 && !created; i++) {
+      await p.locator('[data-action="create-case"]').click();
+      created = await p.locator('.c-case-draft').waitFor({ timeout: 400 }).then(() => true, () => false);
+    }
+    expect(created, 'case created from the card').to.equal(true);
+    const applicant = await p.locator('[data-applicant]').innerText();
+    expect(applicant).to.contain('诸**亮');
+    expect(applicant).not.to.match(ID_LIKE);
+    const items = p.locator('.c-materials li');
+    const n = await items.count();
+    for (let i = 0; i < n; i++) {
+      await items.nth(i).locator('[data-state="provided"]').click();
+      await p.locator(`.c-materials li[data-material="${i}"].m-provided`).waitFor();
+    }
+    await p.locator('[data-outcome="accepted"]').click();
+    await p.locator('[data-action="decide"]').click();
+    await p.locator('.c-case-closed').waitFor({ timeout: 60_000 });
+    await waitText(p.locator('[data-printed]'), '凭条已打印');
+    const out = await suite.hall.ok<{ jobs: { bytes: string }[] }>('GET', `/sim/devices/${windowId}-printer/output`);
+    expect(out.jobs.length).to.be.greaterThan(0);
+    if (SAVE_SCREENS) await p.screenshot({ path: join(SCREENS, 'console-case-card.png') });
+  });
 });
