@@ -457,29 +457,6 @@ export class Cases {
 
   // ---------------------------------------------------------------- supervision and retention
 
-  /** Promised deadlines of accepted cases, for the manager's alerts. Completion is known to the central side only. */
-  deadlines(): { id: string; receiptNo: string; service: string; dueDate: string; done: boolean }[] {
-    const out: { id: string; receiptNo: string; service: string; dueDate: string; done: boolean }[] = [];
-    for (const r of this.o.store.all()) {
-      if (r.status !== 'closed' || !r.promisedDue || !r.receiptNo) continue;
-      out.push({ id: r.id, receiptNo: r.receiptNo, service: r.serviceName, dueDate: r.promisedDue, done: false });
-    }
-    return out;
-  }
-
-  /** Accepted and finished cases for the on-time completion rate: 即办件 complete on their decision day. */
-  outcomes(): { sectionId: string; windowId: string; clerkId?: string; dueDate: string; completedDay?: string }[] {
-    const out: { sectionId: string; windowId: string; clerkId?: string; dueDate: string; completedDay?: string }[] = [];
-    for (const r of this.o.store.all()) {
-      if (r.status !== 'closed' || !r.decidedDay) continue;
-      if (r.outcome === 'done') out.push({ sectionId: r.sectionId, windowId: r.windowId, clerkId: r.clerk.id, dueDate: r.decidedDay, completedDay: r.decidedDay });
-      else if ((r.outcome === 'accepted' || r.outcome === 'accepted_pending') && r.promisedDue) {
-        out.push({ sectionId: r.sectionId, windowId: r.windowId, clerkId: r.clerk.id, dueDate: r.promisedDue });
-      }
-    }
-    return out;
-  }
-
   supervision(now = this.now()): SupervisionReport {
     const setup = this.o.hall.setup;
     const day = localDay(now, setup.calendar);

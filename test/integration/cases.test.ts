@@ -389,7 +389,6 @@ describe('cases in the manager figures (integration)', function () {
       const c = (await api(base, 'POST', '/cases', { token, body: { windowId: 'w1', serviceCode: 'B02', applicant: { name: NAME, idNumber: ID_NUMBER } } })).body.case;
       await api(base, 'PUT', `/cases/${c.id}/materials`, { token, body: { materials: c.materials.map((m: { name: string }) => ({ name: m.name, state: 'provided' })) } });
       expect((await api(base, 'POST', `/cases/${c.id}/outcome`, { token, body: { outcome: 'done' } })).status).to.equal(200);
-      expect(h.running.cases.outcomes()).to.deep.equal([{ sectionId: c.sectionId, windowId: 'w1', clerkId: 'staff1', dueDate: c.createdAt.slice(0, 10), completedDay: c.createdAt.slice(0, 10) }]);
       const day = c.createdAt.slice(0, 10);
       const k = await h.running.manager.kpis(day, day);
       expect(k.hall.cases).to.deep.equal({ completed: 1, onTime: 1, onTimeRate: 1 });
