@@ -172,11 +172,9 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     accounts,
     log,
     key: opts.caseKey ?? (await loadSecret(dataDir, 'case.key')),
-    identities: caseIdentitiesOf(devices),
-    printer: windowSlipPrinterOf(devices),
+    ...(opts.caseDevices ? windowDevices(opts.caseDevices) : { identities: caseIdentitiesOf(devices), printer: windowSlipPrinterOf(devices) }),
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
     ...(opts.caseOutbox ? { outbox: opts.caseOutbox } : {}),
-    ...windowDevices(opts.caseDevices ?? devices),
   });
 
   const views = new Views(config, () => hall.setup);
