@@ -16,7 +16,7 @@ export type ServerErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'ALREADY_ACKNOWLEDGED'
   | 'ACCOUNT_EXISTS'
-  /** A PDF needs a CJK font and none is installed (fonts-noto-cjk). */
+  /** A PDF needs a CJK font and the packaged one is missing. */
   | 'NO_FONT'
   | 'INTERNAL'
   // cases

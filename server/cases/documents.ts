@@ -3,30 +3,14 @@
 // (ESC/POS bytes from the printer driver's receipt layout). Pure over the case view: the same case gives
 // the same text.
 
-import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { receiptSlipLayout } from '../../drivers/printer/layouts.js';
 import { HallError } from '../errors.js';
+import type { CjkFont } from '../documents/fonts.js';
 import type { CaseOutcome, CaseView } from './types.js';
 
-export interface CjkFont {
-  file: string;
-  /** PostScript name inside a .ttc collection. */
-  family?: string;
-}
-
-/** Where Debian's packages put CJK fonts (fonts-noto-cjk, fonts-wqy-microhei, fonts-wqy-zenhei). */
-export const DEFAULT_FONT_CANDIDATES: CjkFont[] = [
-  { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
-  { file: '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', family: 'NotoSerifCJKsc-Regular' },
-  { file: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYiMicroHei' },
-  { file: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', family: 'WenQuanYiZenHei' },
-];
-
-/** The first candidate present on disk, or null (documents are then refused with DOCUMENT_FONT_MISSING). */
-export function findCjkFont(candidates: CjkFont[] = DEFAULT_FONT_CANDIDATES): CjkFont | null {
-  return candidates.find((c) => existsSync(c.file)) ?? null;
-}
+export type { CjkFont } from '../documents/fonts.js';
+export { findCjkFont } from '../documents/fonts.js';
 
 /** 'path' or 'path#PostScriptName', as HALL_PDF_FONT gives it. */
 export function parseFontSpec(spec: string): CjkFont {
@@ -110,7 +94,7 @@ function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
 }
 
 function newDoc(font: CjkFont | null, title: string, at: Date): PDFKit.PDFDocument {
-  if (!font) throw new HallError('DOCUMENT_FONT_MISSING', '未找到中文字体，无法生成文书 / no CJK font for documents (install fonts-noto-cjk or set HALL_PDF_FONT)');
+  if (!font) throw new HallError('DOCUMENT_FONT_MISSING', '未找到中文字体，无法生成文书 / no CJK font for documents (run npm ci or set HALL_PDF_FONT)');
   // Fixed dates keep the same case's document byte-stable apart from pdfkit's random ID.
   const doc = new PDFDocument({ size: 'A4', margin: 64, info: { Title: title, CreationDate: at, ModDate: at }, autoFirstPage: true });
   doc.registerFont('cjk', font.file, font.family);

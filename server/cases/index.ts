@@ -44,7 +44,7 @@ export async function startCases(o: CaseModuleOptions): Promise<CaseModule> {
   const sealer = new Sealer(o.key);
   const store = await CaseStore.open(join(o.dataDir, 'cases'), sealer, (level, msg, fields) => o.log[level](fields, msg));
   const font = o.pdfFont ? parseFontSpec(o.pdfFont) : findCjkFont();
-  if (!font) o.log.warn({}, 'no CJK font found: case outcomes are refused until fonts-noto-cjk is installed or HALL_PDF_FONT is set');
+  if (!font) o.log.warn({}, 'no CJK font found: case outcomes are refused until npm ci restores the font package or HALL_PDF_FONT is set');
   const pdf = new PdfRenderer();
   const cases = new Cases({
     hall: o.hall,

@@ -25,3 +25,21 @@ export function cjkFonts(): FontFiles {
   cached = files;
   return files;
 }
+
+/** A font file for pdfkit; `family` names the face inside a .ttc collection. */
+export interface CjkFont {
+  file: string;
+  family?: string;
+}
+
+/**
+ * The CJK font every generated PDF uses (case documents, manager reports, bound scans): the packaged Noto
+ * Sans SC, or null when the package is missing (callers then refuse with a clear error).
+ */
+export function findCjkFont(): CjkFont | null {
+  try {
+    return { file: cjkFonts().regular };
+  } catch {
+    return null;
+  }
+}

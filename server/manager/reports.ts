@@ -3,7 +3,7 @@
 // window and clerk. PDF: pdfkit with an embedded CJK font, the same tables plus two bar charts drawn as
 // vectors (tickets per hour, the waiting-time distribution).
 
-import { existsSync } from 'node:fs';
+import { findCjkFont } from '../documents/fonts.js';
 import PDFDocument from 'pdfkit';
 import { HallError } from '../errors.js';
 import type { Section, WindowConfig } from '../hall/types.js';
@@ -105,20 +105,6 @@ export function reportCsv(k: KpiReport, names: ReportNames): string {
 
 // ---------------------------------------------------------------- PDF
 
-/** Fonts that carry Simplified Chinese, in order of preference: [file, PostScript name inside a .ttc]. */
-const CJK_FONTS: [string, string | undefined][] = [
-  ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
-  ['/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', 'NotoSerifCJKsc-Regular'],
-  ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', 'WenQuanYiMicroHei'],
-  ['/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', 'WenQuanYiZenHei'],
-  ['/usr/share/fonts/truetype/arphic/uming.ttc', 'AR PL UMing CN'],
-];
-
-export function findCjkFont(candidates = CJK_FONTS): { file: string; family?: string } | null {
-  for (const [file, family] of candidates) if (existsSync(file)) return family ? { file, family } : { file };
-  return null;
-}
-
 const fmtMin = (s: number | null) => (s === null ? '—' : `${(s / 60).toFixed(1)}`);
 const fmtPct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
@@ -132,7 +118,7 @@ export interface PdfOptions {
 
 export function reportPdf(k: KpiReport, names: ReportNames, o: PdfOptions): Promise<Buffer> {
   const font = o.font === undefined ? findCjkFont() : o.font;
-  if (!font) throw new HallError('NO_FONT', '未找到中文字体，无法生成 PDF（请安装 fonts-noto-cjk）/ no CJK font installed (fonts-noto-cjk)');
+  if (!font) throw new HallError('NO_FONT', '未找到中文字体，无法生成 PDF（请运行 npm ci）/ the CJK font package is missing (run npm ci)');
   const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: o.title, Author: names.hall } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

@@ -306,10 +306,8 @@ describe('hall manager back end', () => {
 
     const pdf = await fetchBytes(`${h.url}/api/v1/manager/reports/daily/${DAY}?format=pdf`, admin);
     const pdftotext = spawnSync('pdftotext', ['-v']).error ? null : 'pdftotext';
-    if (pdf.status === 503) {
-      expect(JSON.parse(pdf.bytes.toString()).error.code).to.equal('NO_FONT');
-      if (process.env.CI === 'true') expect.fail('no CJK font installed (fonts-noto-cjk)');
-    } else {
+    // The CJK font ships with the npm packages, so a report PDF never depends on system fonts.
+    {
       expect(pdf.status).to.equal(200);
       expect(pdf.bytes.subarray(0, 5).toString()).to.equal('%PDF-');
       if (pdftotext) {
