@@ -207,8 +207,49 @@ export const DEFAULT_ALERTS: AlertThresholds = {
   deviceFault: true,
 };
 
+/** The link to the central approval system (docs/central-api.yaml). */
+export interface CentralConfig {
+  /**
+   * Base URL of the central approval system, e.g. "https://central.example.gov.cn/api". null: the demo hall
+   * starts the mock central system itself; a real hall keeps every push in its outbox until a URL is set.
+   * HALL_CENTRAL_URL overrides it.
+   */
+  url: string | null;
+  /** The hall's key for `Authorization: Bearer`; HALL_CENTRAL_KEY overrides it (keep real keys out of files). */
+  apiKey: string;
+  /** Per request; 1–120, default 10. */
+  timeoutSeconds: number;
+  retry: {
+    /** First retry delay, doubled per failed attempt (with jitter); 0.1–60 s, default 1. */
+    baseSeconds: number;
+    /** Ceiling of the retry delay; 1–3600 s, default 300. */
+    maxSeconds: number;
+    /** Cases (ordering keys) delivered at the same time; 1–16, default 4. */
+    concurrency: number;
+  };
+  /** How long a kiosk's progress answer is reused; 0–600 s, default 30. */
+  progressCacheSeconds: number;
+  /** The demo's mock central system (used only while `url` is null in demo mode). */
+  mock: {
+    /** 0 picks a free port; default 8091, or a free port if that one is taken. */
+    port: number;
+    /** Each of accept → review → approve → done takes this long; 1–86400 s, default 60. */
+    stageSeconds: number;
+  };
+}
+
+export const CENTRAL_DEFAULTS: CentralConfig = {
+  url: null,
+  apiKey: 'demo-central-key',
+  timeoutSeconds: 10,
+  retry: { baseSeconds: 1, maxSeconds: 300, concurrency: 4 },
+  progressCacheSeconds: 30,
+  mock: { port: 8091, stageSeconds: 60 },
+};
+
 export interface HallConfig {
   alerts: AlertThresholds;
+  central: CentralConfig;
   hall: HallInfo;
   setup: HallSetup;
   kiosks: KioskConfig[];
@@ -253,6 +294,33 @@ export const alertsSchema = z.strictObject({
   deviceFault: z.boolean(),
 });
 
+const seconds = (min: number, max: number) => z.number().min(min, { error: `must be ≥ ${min}` }).max(max, { error: `must be ≤ ${max}` });
+const centralSchema = z.strictObject({
+  url: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), { error: 'must be an http:// or https:// URL' })
+    .nullable()
+    .default(CENTRAL_DEFAULTS.url),
+  apiKey: z.string().min(8, { error: 'must be at least 8 characters' }).max(512).regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' }).default(CENTRAL_DEFAULTS.apiKey),
+  timeoutSeconds: seconds(1, 120).default(CENTRAL_DEFAULTS.timeoutSeconds),
+  retry: z
+    .strictObject({
+      baseSeconds: seconds(0.1, 60).default(CENTRAL_DEFAULTS.retry.baseSeconds),
+      maxSeconds: seconds(1, 3600).default(CENTRAL_DEFAULTS.retry.maxSeconds),
+      concurrency: int(1, 16).default(CENTRAL_DEFAULTS.retry.concurrency),
+    })
+    .refine((r) => r.maxSeconds >= r.baseSeconds, { error: 'maxSeconds must be ≥ baseSeconds', path: ['maxSeconds'] })
+    .default(CENTRAL_DEFAULTS.retry),
+  progressCacheSeconds: seconds(0, 600).default(CENTRAL_DEFAULTS.progressCacheSeconds),
+  mock: z
+    .strictObject({
+      port: int(0, 65535).default(CENTRAL_DEFAULTS.mock.port),
+      stageSeconds: seconds(1, 86400).default(CENTRAL_DEFAULTS.mock.stageSeconds),
+    })
+    .default(CENTRAL_DEFAULTS.mock),
+});
+
 const staffMemberSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: 'must be lowercase letters, digits, "_" or "-"' }),
   name: text,
@@ -272,6 +340,7 @@ export const hallFileSchema = z.strictObject({
   voice: voiceSchema,
   /** Optional: the defaults (DEFAULT_ALERTS) apply without it. */
   alerts: alertsSchema.optional(),
+  central: centralSchema.optional(),
 });
 
 export const sectionsFileSchema = z.strictObject({ sections: z.array(sectionSchema).min(1) });
@@ -443,6 +512,7 @@ export function loadConfig(dir: string = configDir): HallConfig {
   const { utcOffsetMinutes, holidays, workdays } = calendarFile;
   return {
     alerts: hallFile.alerts ?? DEFAULT_ALERTS,
+    central: hallFile.central ?? structuredClone(CENTRAL_DEFAULTS),
     hall: hallFile.hall,
     setup: {
       sections: sectionsFile.sections,

@@ -12,6 +12,7 @@ export type ServerErrorCode =
   | 'NO_CARD_READ'
   | 'UNKNOWN_DEVICE'
   | 'NOT_SIMULATED'
+  | 'CASE_NOT_FOUND'
   | 'STORE_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'ALREADY_ACKNOWLEDGED'
@@ -77,6 +78,7 @@ export function statusFor(code: ServerErrorCode): number {
     case 'UNKNOWN_CASE':
     case 'QUEUE_EMPTY':
     case 'UNKNOWN_DEVICE':
+    case 'CASE_NOT_FOUND':
       return 404;
     case 'PAYLOAD_TOO_LARGE':
       return 413;

@@ -31,6 +31,8 @@ import { findVoicePack, loadVoicePack } from './voice/pack.js';
 import { voiceRouter } from './voice/routes.js';
 import { DocscanService } from './docscan/service.js';
 import { docscanRouter } from './docscan/routes.js';
+import { setUpCentral, type CentralOverrides, type CentralSetup } from './central/setup.js';
+import { caseOutbox } from './central/cases.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,6 +55,10 @@ export interface StartOptions {
   caseDevices?: WindowDevices;
   /** Where a fatal store error goes; the CLI exits, tests observe. */
   onFatal?: (err: Error) => void;
+  /** Central approval system link: URL, key, retry timings (config `central` otherwise). */
+  central?: CentralOverrides;
+  /** 32 bytes sealing the outbox's payloads; default: a key kept in the data folder (`outbox.key`). */
+  outboxKey?: Buffer;
 }
 
 export interface RunningHall {
@@ -66,6 +72,8 @@ export interface RunningHall {
   cases: Cases;
   http: HttpServer;
   devices: DeviceService;
+  /** The central approval system link (outbox, progress) and the demo's mock central system, if started. */
+  central: CentralSetup;
   /** The demo accounts, one line each, for the start banner (empty outside demo mode). */
   demoLines: string[];
   close(): Promise<void>;
@@ -164,6 +172,25 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   });
 
   const devices = new DeviceService({ config: config.devices, idSecret, log, ...(opts.now ? { now: opts.now } : {}) });
+  let central: CentralSetup;
+  try {
+    central = await setUpCentral({
+      config: config.central,
+      ...(opts.central ? { overrides: opts.central } : {}),
+      hallCode: config.hall.code,
+      demo,
+      dataDir,
+      hall,
+      accounts,
+      log,
+      sealKey: opts.outboxKey ?? (await loadSecret(dataDir, 'outbox.key')),
+      idSecret,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+  } catch (err) {
+    await hall.close();
+    throw err;
+  }
   const caseModule = await startCases({
     dataDir,
     hall,
@@ -174,7 +201,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     key: opts.caseKey ?? (await loadSecret(dataDir, 'case.key')),
     ...(opts.caseDevices ? windowDevices(opts.caseDevices) : { identities: caseIdentitiesOf(devices), printer: windowSlipPrinterOf(devices) }),
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
-    ...(opts.caseOutbox ? { outbox: opts.caseOutbox } : {}),
+    // Closed cases go to the central approval system through the outbox, in the contract's shape.
+    outbox: opts.caseOutbox ?? caseOutbox(central.link.outbox),
   });
 
   const views = new Views(config, () => hall.setup);
@@ -205,10 +233,11 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     ],
     devices,
     kioskPrinting: kioskPrintingOf(devices),
+    central: central.link,
   });
   const http = createServer(app);
   const realtime = new Realtime(http, { hall, views, accounts, log });
-  realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload() }));
+  realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
   const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id) });
@@ -259,6 +288,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     await realtime.close().catch(() => {});
     await manager.close();
     await caseModule.close();
+    await central.close().catch(() => {});
     await hall.close();
     throw err;
   }
@@ -280,6 +310,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     cases: caseModule.cases,
     http,
     devices,
+    central,
     demoLines,
     async close() {
       if (closed) return;
@@ -293,9 +324,18 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       await new Promise<void>((r) => http.close(() => r()));
       await manager.close();
       await caseModule.close();
+      await central.close();
       await hall.close();
     },
   };
+}
+
+/** HALL_OUTBOX_KEY: 32 bytes, base64 or hex. */
+function outboxKeyFrom(text: string): Buffer {
+  const t = text.trim();
+  const b = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  if (b.length !== 32) throw new Error('HALL_OUTBOX_KEY must be 32 bytes, as 64 hex digits or base64');
+  return b;
 }
 
 /** `node dist/server/main.js` or `tsx server/main.ts`: the environment is read here and only here. */
@@ -312,6 +352,11 @@ async function cli(): Promise<void> {
     ...(env.HALL_CONFIG_DIR ? { configDir: resolve(env.HALL_CONFIG_DIR) } : {}),
     ...(env.HALL_CASE_KEY ? { caseKey: parseCaseKey(env.HALL_CASE_KEY) } : {}),
     ...(env.HALL_PDF_FONT ? { pdfFont: env.HALL_PDF_FONT } : {}),
+    central: {
+      ...(env.HALL_CENTRAL_URL ? { url: env.HALL_CENTRAL_URL } : {}),
+      ...(env.HALL_CENTRAL_KEY ? { apiKey: env.HALL_CENTRAL_KEY } : {}),
+    },
+    ...(env.HALL_OUTBOX_KEY ? { outboxKey: outboxKeyFrom(env.HALL_OUTBOX_KEY) } : {}),
   });
   const firstWindow = running.config.setup.windows[0]?.id ?? '';
   const lines = [
@@ -321,6 +366,7 @@ async function cli(): Promise<void> {
     ...PAGES.map((p) => `  ${p.title.padEnd(28)} ${running.url}/${p.path}/${p.query.endsWith('=') ? p.query + firstWindow : p.query}`),
     `  ${'24小时自助终端 / 24-hour terminal'.padEnd(28)} ${running.url}/kiosk/?kiosk=${running.config.kiosks.at(-1)?.id ?? ''}&mode=self-service`,
     `  ${'API'.padEnd(28)} ${running.url}/api/v1/health`,
+    `  ${'中心审批系统 / Central system'.padEnd(28)} ${running.central.link.status().url ?? '未配置 / not configured'}${running.central.mock ? ' (模拟 / mock)' : ''}`,
     '',
     ...(demo ? ['  Demo accounts:', ...running.demoLines.map((l) => `    ${l}`), ''] : []),
   ];

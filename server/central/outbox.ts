@@ -80,6 +80,8 @@ export interface OutboxStatus {
   lastSuccessAt: string | null;
   /** `up` after a success, `down` after a failure, `unknown` before the first attempt. */
   central: 'up' | 'down' | 'unknown';
+  /** When the current run of failed attempts began (null while deliveries succeed). */
+  downSince: string | null;
   /** When the next retry is due, if one is waiting. */
   nextAttemptAt: string | null;
 }
@@ -101,7 +103,15 @@ export interface OutboxOptions {
   sender: OutboxSender;
   /** 32-byte key: payloads are sealed with AES-256-GCM at rest. Without it they are stored as plain JSON. */
   sealKey?: Buffer;
+  /** Wall clock: enqueue times, ages, error times. */
   now?: () => number;
+  /** Monotonic clock (ms) for retry timing, apart from the wall clock so a clock step never stalls retries. */
+  tick?: () => number;
+  /**
+   * Clock ms per real ms for retry timing (default 1). Tests set e.g. 120 with a `tick` that runs as fast, so
+   * an outage of many minutes under the real backoff settings passes in seconds.
+   */
+  timeScale?: number;
   random?: () => number;
   /** First retry delay (ms); doubles per failed attempt up to `maxDelayMs`. Default 1000. */
   baseDelayMs?: number;
@@ -133,6 +143,7 @@ interface Entry {
   item: OutboxItem;
   /** Failed attempts of this item so far. */
   attempts: number;
+  /** On the monotonic delivery clock (`tick`), not the wall clock. */
   nextAttemptAt: number;
   rejected?: { at: number; code: string; message: string };
 }
@@ -190,6 +201,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
   private lastError: OutboxError | null = null;
   private lastSuccessAt: number | null = null;
   private central: OutboxStatus['central'] = 'unknown';
+  private downSince: number | null = null;
   private handle: fsp.FileHandle | null = null;
   private size = 0;
   private queue: PendingWrite[] = [];
@@ -205,6 +217,8 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
     this.file = path.join(opts.dir, FILE);
     this.o = {
       now: Date.now,
+      tick: () => performance.now(),
+      timeScale: 1,
       random: Math.random,
       baseDelayMs: 1000,
       maxDelayMs: 300_000,
@@ -297,7 +311,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
       backlog++;
       byKind[e.item.kind]++;
       oldest = Math.min(oldest, e.item.enqueuedAt);
-      if (e.attempts > 0 && !this.inFlight.has(e.item.key)) next = Math.min(next, e.nextAttemptAt);
+      if (e.attempts > 0 && !this.inFlight.has(e.item.key)) next = Math.min(next, now + (e.nextAttemptAt - this.o.tick()));
     }
     return {
       backlog,
@@ -309,6 +323,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
       lastError: this.lastError,
       lastSuccessAt: this.lastSuccessAt === null ? null : new Date(this.lastSuccessAt).toISOString(),
       central: this.central,
+      downSince: this.downSince === null ? null : new Date(this.downSince).toISOString(),
       nextAttemptAt: Number.isFinite(next) ? new Date(next).toISOString() : null,
     };
   }
@@ -381,7 +396,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
 
   private kick(): void {
     if (!this.running || this.closed || this.broken) return;
-    const now = this.o.now();
+    const now = this.o.tick();
     let wake = Infinity;
     for (const [key, ids] of this.keys) {
       if (this.inFlight.has(key)) continue;
@@ -404,7 +419,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
       this.timer = null;
       this.timerAt = Infinity;
       this.kick();
-    }, Math.max(0, at - this.o.now()));
+    }, Math.max(0, (at - this.o.tick()) / this.o.timeScale));
     this.timer.unref?.();
   }
 
@@ -438,6 +453,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
       this.lastSuccessAt = now;
       this.lastError = null;
       this.central = 'up';
+      this.downSince = null;
       this.emitStatus();
       this.emit('delivered', e.item);
       // A lost 'd' record only means one more delivery after a crash, which the idempotency key absorbs.
@@ -458,7 +474,8 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
       this.emit('rejected', this.rejectedItems().find((x) => x.id === e.item.id)!);
     } else {
       this.central = 'down';
-      e.nextAttemptAt = now + Math.max(this.backoff(e.attempts), r.retryAfterMs ?? 0);
+      this.downSince ??= now;
+      e.nextAttemptAt = this.o.tick() + Math.max(this.backoff(e.attempts), r.retryAfterMs ?? 0);
       if (e.attempts === 1 || e.attempts % 10 === 0) {
         this.log('warn', 'outbox: delivery failed, will retry', { id: e.item.id, kind: e.item.kind, attempts: e.attempts, code: r.code });
       }

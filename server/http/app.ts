@@ -38,6 +38,8 @@ export interface AppOptions {
   /** Routers of other modules (e.g. cases), mounted under /api/v1 before the not-found answer. */
   routes?: express.Router[];
   devices: DeviceService;
+  /** The central approval system link: its manager and progress routes mount under /api/v1. */
+  central?: { router(edge: { requireManager(req: Request): unknown; optionalClaims(req: Request): unknown; demo: boolean }): express.Router };
 }
 
 export const PAGES = [
@@ -380,6 +382,7 @@ export function createApp(o: AppOptions): express.Express {
   api.use(citizenRoutes(o));
   if (o.manager) api.use(managerRoutes({ manager: o.manager, accounts: o.accounts }));
   for (const r of o.routes ?? []) api.use(r);
+  if (o.central) api.use(o.central.router({ requireManager, optionalClaims, demo: o.demo }));
 
   api.use((req, _res, next) => next(new HallError('NOT_FOUND', `no such endpoint: ${req.method} ${req.path}`)));
 

@@ -231,3 +231,26 @@ export interface ManagerSnapshot {
   windows: WindowView[];
   recentCalls: Omit<CallPayload, 'seq'>[];
 }
+
+/** /manager event `central`: the link's status changed. */
+export type CentralPayload = CentralView & { seq: number };
+
+/** The manager's view of the central link (server/central: CentralStatusView), as plain wire data. */
+export interface CentralView {
+  mode: 'remote' | 'mock' | 'none';
+  url: string | null;
+  lagSeconds: number;
+  outbox: {
+    backlog: number;
+    oldestAgeSeconds: number;
+    byKind: Record<'case' | 'rating' | 'daily-stats', number>;
+    delivered: number;
+    duplicates: number;
+    rejected: number;
+    lastError: { at: string; code: string; message: string; kind: string; key: string; attempts: number } | null;
+    lastSuccessAt: string | null;
+    central: 'up' | 'down' | 'unknown';
+    downSince: string | null;
+    nextAttemptAt: string | null;
+  };
+}

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHall, type RunningHall, type StartOptions } from '../../server/main.js';
 import { createLogger } from '../../server/log.js';
+import type { CentralOverrides } from '../../server/central/setup.js';
 
 export interface TestHall {
   url: string;
@@ -19,7 +20,7 @@ export async function tempDir(prefix = 'hall-test-'): Promise<string> {
 }
 
 export async function startTestHall(
-  opts: { dataDir?: string; now?: () => number; demo?: boolean; configDir?: string; onFatal?: (e: Error) => void; start?: Partial<StartOptions> } = {},
+  opts: { dataDir?: string; now?: () => number; demo?: boolean; configDir?: string; onFatal?: (e: Error) => void; start?: Partial<StartOptions>; central?: CentralOverrides } = {},
 ): Promise<TestHall> {
   const dataDir = opts.dataDir ?? (await tempDir());
   const running = await startHall({
@@ -31,6 +32,8 @@ export async function startTestHall(
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.configDir ? { configDir: opts.configDir } : {}),
     onFatal: opts.onFatal ?? ((e) => { throw e; }),
+    // The demo's mock central system on any free port, so test halls never compete for the usual one.
+    central: { mockPort: 0, ...opts.central },
     ...opts.start,
   });
   return {

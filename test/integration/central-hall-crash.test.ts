@@ -1,0 +1,126 @@
+// The whole hall server as a child process (as `npm start` runs it) rating services at three windows while
+// the central system fails at random and loses answers; kill -9 in the middle; central down while the hall
+// restarts; then every rating a pad was told was recorded arrives at central exactly once.
+
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io as connect, type Socket } from 'socket.io-client';
+import { api, freePort, login, tempDir } from '../support/hall.js';
+import { startTestCentral, TEST_CENTRAL_KEY, until, type TestCentral } from '../support/central.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const HALL = 'ZWFW-DEMO-001';
+
+async function spawnHall(dataDir: string, configDir: string, port: number, centralUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HALL_DATA_DIR: dataDir, HALL_CONFIG_DIR: configDir, HALL_DEMO: '1', LOG_LEVEL: 'silent', HALL_CENTRAL_URL: centralUrl, HALL_CENTRAL_KEY: TEST_CENTRAL_KEY },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const end = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hall exited early (${child.exitCode}): ${stderr}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      if (r.ok) return child;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > end) throw new Error(`hall did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('ratings to central across kill -9 of the hall server', function () {
+  this.timeout(150_000);
+  let c: TestCentral;
+  let dataDir: string;
+  let configDir: string;
+  beforeEach(async () => {
+    c = await startTestCentral();
+    dataDir = await tempDir('hall-central-crash-');
+    configDir = await tempDir('hall-central-config-');
+    await cp(join(root, 'config'), configDir, { recursive: true, filter: (src) => !src.endsWith('.ts') });
+    // Fast retries for the test: the outbox's own tests cover the real timings.
+    const hallFile = join(configDir, 'hall.json');
+    const hall = JSON.parse(await readFile(hallFile, 'utf8'));
+    hall.central = { ...hall.central, retry: { baseSeconds: 0.1, maxSeconds: 1, concurrency: 4 } };
+    await writeFile(hallFile, JSON.stringify(hall, null, 2));
+  });
+  afterEach(async () => {
+    await c.close();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(configDir, { recursive: true, force: true });
+  });
+
+  it('delivers every acknowledged rating exactly once', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let child = await spawnHall(dataDir, configDir, port, c.url);
+    c.mock.setFaults({ errorRate: 0.3, duplicates: 4 });
+    const windows = ['w3', 'w5', 'w8'];
+    const acked = new Set<string>();
+    const sockets: Socket[] = [];
+    let stop = false;
+    try {
+      const workers = windows.map(async (windowId) => {
+        const token = await login(base, `staff${windowId.slice(1)}`, 'staff123', windowId);
+        const sectionId = ((await api(base, 'GET', '/api/v1/windows')).body as { id: string; sectionIds: string[] }[]).find((w) => w.id === windowId)!.sectionIds[0]!;
+        const pad = connect(`${base}/pad`, { auth: { windowId }, transports: ['websocket'], reconnection: false });
+        sockets.push(pad);
+        while (!stop) {
+          try {
+            await api(base, 'POST', '/api/v1/tickets', { body: { sectionId } });
+            const called = await api(base, 'POST', `/api/v1/windows/${windowId}/call-next`, { token });
+            if (called.status !== 200) continue;
+            await api(base, 'POST', `/api/v1/windows/${windowId}/start`, { token });
+            await api(base, 'POST', `/api/v1/windows/${windowId}/finish`, { token });
+            const ticketId = called.body.ticket.id as string;
+            const ack = await new Promise<{ ok: boolean }>((resolve, reject) => {
+              const t = setTimeout(() => reject(new Error('no ack')), 5000);
+              pad.emit('rate', { ticketId, level: 5 }, (a: { ok: boolean }) => (clearTimeout(t), resolve(a)));
+            });
+            if (ack.ok) acked.add(ticketId);
+          } catch {
+            return; // the server died under this worker
+          }
+        }
+      });
+      await until(() => acked.size >= 15 && c.mock.received('rating').length >= 5, 90_000, 'ratings flowing');
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      stop = true;
+      await exited;
+      await Promise.all(workers);
+      for (const s of sockets) s.close();
+
+      // Central is down while the hall comes back; the hall keeps what it owes and retries.
+      c.mock.setFaults({ down: true, errorRate: 0, duplicates: 0 });
+      child = await spawnHall(dataDir, configDir, port, c.url);
+      const token = await login(base, 'admin', 'admin123');
+      await until(async () => (await api(base, 'GET', '/api/v1/central/status', { token })).body.outbox?.lastError?.code === 'CENTRAL_UNREACHABLE', 30_000, 'outage seen');
+      c.mock.setFaults({ down: false });
+      await until(async () => (await api(base, 'GET', '/api/v1/central/status', { token })).body.outbox?.backlog === 0, 60_000, 'backlog drained');
+
+      const keys = c.mock.received('rating').map((r) => r.idempotencyKey);
+      expect(new Set(keys).size, 'each rating recorded once').to.equal(keys.length);
+      const missing = [...acked].filter((id) => !keys.includes(`rating:${HALL}:${id}`));
+      expect(missing, 'acknowledged ratings lost').to.deep.equal([]);
+      expect(c.mock.deliveries).to.be.greaterThan(keys.length);
+      expect(c.mock.contractViolations).to.deep.equal([]);
+    } finally {
+      stop = true;
+      for (const s of sockets) s.close();
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
+  });
+});
