@@ -77,12 +77,18 @@ interface StoredLine {
   ik: string;
   hash: string;
   at: number;
-  body: CasePush | RatingPush | DailyStatsPush;
+  body: StoredCase | RatingPush | DailyStatsPush;
   answer: Recorded;
 }
 
+/**
+ * A case as the mock keeps it: the applicant only masked, the ID number only as a keyed hash (enough to find an
+ * applicant's cases), so no personal data sits on disk in the clear, whatever folder the mock uses.
+ */
+export type StoredCase = Omit<CasePush, 'applicant'> & { applicant: { nameMasked: string; idHash: string } };
+
 interface CaseRecord {
-  latest: CasePush;
+  latest: StoredCase;
   firstAt: number;
   revisions: number[];
 }
@@ -157,7 +163,7 @@ export class CentralMock {
     this.lines.push(line);
     this.byKey.set(`${line.hallCode}\n${line.ik}`, line);
     if (line.kind === 'case') {
-      const c = line.body as CasePush;
+      const c = line.body as StoredCase;
       const k = `${line.hallCode}\n${c.caseId}`;
       const prev = this.cases.get(k);
       if (prev) {
@@ -193,7 +199,7 @@ export class CentralMock {
         hallCode: l.hallCode,
         idempotencyKey: l.ik,
         id: l.answer.id,
-        ...(l.kind === 'case' ? { revision: (l.body as CasePush).revision } : {}),
+        ...(l.kind === 'case' ? { revision: (l.body as StoredCase).revision } : {}),
         receivedAt: new Date(l.at).toISOString(),
       }));
   }
@@ -212,6 +218,11 @@ export class CentralMock {
   setFaults(f: Partial<Faults>): Faults {
     this.faults = { ...this.faults, ...f };
     return this.faults;
+  }
+
+  /** Keyed with the hall key, so the hash cannot be looked up in a table of all ID numbers. */
+  private idHash(idNumber: string): string {
+    return createHash('sha256').update(`${this.o.apiKey}\n${idNumber.toUpperCase()}`).digest('hex');
   }
 
   // ---------------------------------------------------------------- progress
@@ -253,7 +264,7 @@ export class CentralMock {
       receiptNo: p.receiptNo,
       serviceCode: p.service.code,
       serviceName: p.service.name,
-      applicantName: maskName(p.applicant.name),
+      applicantName: p.applicant.nameMasked,
       status: last.status,
       steps,
       ...(p.promisedDueDate ? { promisedDueDate: p.promisedDueDate } : {}),
@@ -319,7 +330,7 @@ export class CentralMock {
     if (op === 'progressSearch') {
       const idNumber = (req.body as { idNumber: string }).idNumber;
       const list = [...this.cases.entries()]
-        .filter(([k, v]) => k.startsWith(`${hallCode}\n`) && v.latest.applicant.idNumber === idNumber)
+        .filter(([k, v]) => k.startsWith(`${hallCode}\n`) && v.latest.applicant.idHash === this.idHash(idNumber))
         .map(([, v]) => v)
         .sort((a, b) => b.firstAt - a.firstAt)
         .slice(0, 50)
@@ -365,8 +376,16 @@ export class CentralMock {
     }
     const at = this.o.now();
     const answer: Recorded = { id, recordedAt: new Date(at).toISOString(), duplicate: false };
-    // Document bytes are on disk already; the log keeps the case without them.
-    const stored = kind === 'case' ? { ...(body as CasePush), documents: (body as CasePush).documents.map((d) => ({ ...d, contentBase64: '' })) } : body;
+    // Document bytes are on disk already; the log keeps the case without them, and without the applicant in clear.
+    let stored: StoredLine['body'] = body as RatingPush | DailyStatsPush;
+    if (kind === 'case') {
+      const { applicant, documents, ...rest } = body as CasePush;
+      stored = {
+        ...rest,
+        applicant: { nameMasked: maskName(applicant.name), idHash: this.idHash(applicant.idNumber) },
+        documents: documents.map((d) => ({ ...d, contentBase64: '' })),
+      };
+    }
     const line: StoredLine = { seq: this.lines.length + 1, kind, hallCode, ik, hash, at, body: stored, answer };
     await this.persist(line);
     this.index(line);

@@ -3,6 +3,8 @@
 // is checked against the document too, and the hall's own client is what sends the requests.
 
 import { expect } from 'chai';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CentralClient } from '../../server/central/client.js';
 import { CentralContract } from '../../server/central/openapi.js';
 import type { OutboxItem } from '../../server/central/outbox.js';
@@ -58,6 +60,11 @@ describe('mock central approval system (contract)', function () {
     expect(contract.checkResponse('pushCase', 200, again.body)).to.deep.equal([]);
     expect(c.mock.received('case')).to.have.length(1);
     expect(c.mock.deliveries).to.equal(2);
+    // What the mock keeps on disk names the applicant only masked and holds no ID number.
+    const onDisk = await readFile(join(c.dataDir, 'received.ndjson'), 'utf8');
+    expect(onDisk).to.include('张*三');
+    expect(onDisk).not.to.include('11010519491231002X');
+    expect(onDisk).not.to.include('张小三');
   });
 
   it('refuses the same idempotency key with a different body, and an older revision of a case', async () => {

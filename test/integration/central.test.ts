@@ -230,9 +230,13 @@ describe('central link of the hall server', function () {
     expect(h.running.central.link.outbox.status().duplicates).to.equal(1);
     const got = c.mock.received('case')[0]!;
     expect(got.id).to.equal(kase.id);
-    const body = c.mock.body(HALL, got.idempotencyKey) as { outcome: string; receiptNo: string; applicant: { idNumber: string }; documents: { type: string; sha256: string }[] };
+    const body = c.mock.body(HALL, got.idempotencyKey) as { outcome: string; receiptNo: string; applicant: { nameMasked: string }; documents: { type: string; sha256: string }[] };
     expect(body.outcome).to.equal('accepted');
-    expect(body.applicant.idNumber).to.equal(idNumber);
+    expect(body.applicant.nameMasked).to.equal('欧**明');
+    expect(JSON.stringify(body)).not.to.include(idNumber);
+    // The full ID number arrived intact: central finds the case by it.
+    const search = await api(h.url, 'POST', '/api/v1/progress', { body: { idNumber } });
+    expect(search.body.cases.map((x: { caseId: string }) => x.caseId)).to.deep.equal([kase.id]);
     expect(body.documents.map((d) => d.type)).to.include('receipt');
     const p = await api(h.url, 'GET', `/api/v1/progress?receipt=${body.receiptNo}`);
     expect(p.body).to.deep.include({ available: true });
