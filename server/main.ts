@@ -242,6 +242,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
   const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id) });
   const agentHub = new AgentHub(realtime.io, { devices, config: config.devices, log, ...(opts.now ? { now: opts.now } : {}) });
+  central.link.onStatus((v) => realtime.emitManager('central', { ...v }));
   // Devices and cases feed the manager: device faults and case supervision become alerts (devices also
   // /metrics), and cases done at a window count in the on-time completion rate of its KPIs.
   manager.plug({
@@ -259,6 +260,12 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
         .list({ status: 'closed' })
         .filter((c) => c.outcome === 'done' && c.decidedDay)
         .map((c) => ({ sectionId: c.sectionId, windowId: c.windowId, clerkId: c.clerk.id, dueDate: c.promisedDue ?? c.decidedDay!, completedDay: c.decidedDay! })),
+    // The outbox's backlog and errors: one alert per outage (keyed by when it began), not one per attempt.
+    outbox: () => {
+      const s = central.link.outbox.status();
+      const since = s.downSince ?? s.lastError?.at;
+      return { backlog: s.backlog, lastError: s.lastError && since ? { at: Date.parse(since), message: `${s.lastError.code}: ${s.lastError.message}` } : null };
+    },
   });
 
   // The business day turns at local midnight even when nobody acts: check every 30 s.

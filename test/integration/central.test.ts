@@ -78,8 +78,13 @@ describe('central link of the hall server', function () {
       c.mock.setFaults({ down: true });
       const ids = [await serveAndRate(h, clerk, 5), await serveAndRate(h, clerk, 4), await serveAndRate(h, clerk, 1)];
       clock += 90_000;
-      await until(() => views.some((v) => v.outbox.backlog === 3 && v.outbox.lastError?.code === 'CENTRAL_UNREACHABLE' && v.outbox.lastError.attempts >= 3), 20_000, 'outage on /manager');
-      const down = (await api(h.url, 'GET', '/api/v1/central/status', { token: manager })).body as CentralView;
+      const status = async () => (await api(h.url, 'GET', '/api/v1/central/status', { token: manager })).body as CentralView;
+      await until(async () => {
+        const s = (await status()).outbox;
+        return s.backlog === 3 && s.lastError?.code === 'CENTRAL_UNREACHABLE' && s.lastError.attempts >= 3;
+      }, 30_000, 'outage in the status');
+      await until(() => views.some((v) => v.outbox.backlog === 3 && v.outbox.central === 'down' && v.outbox.lastError?.code === 'CENTRAL_UNREACHABLE'), 30_000, 'outage on /manager');
+      const down = await status();
       expect(down.outbox).to.include({ backlog: 3, central: 'down' });
       expect(down.outbox.byKind.rating).to.equal(3);
       expect(Date.parse(down.outbox.downSince!)).to.be.at.most(clock);
@@ -88,7 +93,7 @@ describe('central link of the hall server', function () {
 
       // Back, but losing the answers to the first two recordings: the hall delivers those again.
       c.mock.setFaults({ down: false, duplicates: 2 });
-      await until(() => views.at(-1)?.outbox.backlog === 0, 20_000, 'backlog drained');
+      await until(() => views.at(-1)?.outbox.backlog === 0, 30_000, 'backlog drained');
       expect(c.mock.received('rating').map((r) => r.idempotencyKey).sort()).to.deep.equal(ids.map((id) => `rating:${HALL}:${id}`).sort());
       expect(c.mock.deliveries).to.be.at.least(5);
       const last = views.at(-1)!;
