@@ -32,7 +32,6 @@ import { voiceRouter } from './voice/routes.js';
 import { DocscanService } from './docscan/service.js';
 import { docscanRouter } from './docscan/routes.js';
 import { setUpCentral, type CentralOverrides, type CentralSetup } from './central/setup.js';
-import { caseOutbox } from './central/cases.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -201,8 +200,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     key: opts.caseKey ?? (await loadSecret(dataDir, 'case.key')),
     ...(opts.caseDevices ? windowDevices(opts.caseDevices) : { identities: caseIdentitiesOf(devices), printer: windowSlipPrinterOf(devices) }),
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
-    // Closed cases go to the central approval system through the outbox, in the contract's shape.
-    outbox: opts.caseOutbox ?? caseOutbox(central.link.outbox),
+    // Closed cases go to the central approval system through the outbox; the case module writes the contract's shape.
+    outbox: opts.caseOutbox ?? central.link.outbox,
   });
 
   const views = new Views(config, () => hall.setup);
