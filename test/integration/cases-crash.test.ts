@@ -2,36 +2,13 @@
 // number and documents, and no acknowledged receipt number is ever given again.
 
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { idCheckDigit } from '../../drivers/idcard/codec.js';
-import { api, freePort, login, tempDir } from '../support/hall.js';
+import { api, freePort, login, spawnHallProcess, tempDir } from '../support/hall.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ID = '11010519791231002' + idCheckDigit('11010519791231002');
 
-async function spawnHall(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HALL_DATA_DIR: dataDir, HALL_DEMO: '1', LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const end = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`hall exited early (${child.exitCode}): ${stderr}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok) return child;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > end) throw new Error(`hall did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const spawnHall = (dataDir: string, port: number) => spawnHallProcess(dataDir, port);
 
 describe('case durability of the real server process', function () {
   this.timeout(180_000);

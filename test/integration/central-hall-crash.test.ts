@@ -3,38 +3,18 @@
 // restarts; then every rating a pad was told was recorded arrives at central exactly once.
 
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
-import { api, freePort, login, tempDir } from '../support/hall.js';
+import { api, freePort, login, spawnHallProcess, tempDir } from '../support/hall.js';
 import { startTestCentral, TEST_CENTRAL_KEY, until, type TestCentral } from '../support/central.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HALL = 'ZWFW-DEMO-001';
 
-async function spawnHall(dataDir: string, configDir: string, port: number, centralUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HALL_DATA_DIR: dataDir, HALL_CONFIG_DIR: configDir, HALL_DEMO: '1', LOG_LEVEL: 'silent', HALL_CENTRAL_URL: centralUrl, HALL_CENTRAL_KEY: TEST_CENTRAL_KEY },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const end = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`hall exited early (${child.exitCode}): ${stderr}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
-      if (r.ok) return child;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > end) throw new Error(`hall did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const spawnHall = (dataDir: string, configDir: string, port: number, centralUrl: string) =>
+  spawnHallProcess(dataDir, port, { HALL_CONFIG_DIR: configDir, HALL_CENTRAL_URL: centralUrl, HALL_CENTRAL_KEY: TEST_CENTRAL_KEY });
 
 describe('ratings to central across kill -9 of the hall server', function () {
   this.timeout(150_000);

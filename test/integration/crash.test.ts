@@ -2,35 +2,10 @@
 // and no number may repeat. The server runs as a real child process, exactly as `npm start` runs it.
 
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { api, freePort, tempDir } from '../support/hall.js';
+import { api, freePort, spawnHallProcess, tempDir } from '../support/hall.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-async function spawnHall(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HALL_DATA_DIR: dataDir, HALL_DEMO: '1', LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const end = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`hall exited early (${child.exitCode}): ${stderr}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
-      if (r.ok) return child;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > end) throw new Error(`hall did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const spawnHall = (dataDir: string, port: number) => spawnHallProcess(dataDir, port);
 
 describe('crash safety of the real server process', function () {
   this.timeout(90_000);

@@ -3,7 +3,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startHall, type RunningHall, type StartOptions } from '../../server/main.js';
 import { createLogger } from '../../server/log.js';
 import type { CentralOverrides } from '../../server/central/setup.js';
@@ -109,4 +111,30 @@ export async function login(base: string, username: string, password: string, wi
   const r = await api(base, 'POST', '/api/v1/auth/login', { body: { username, password, ...(windowId ? { windowId } : {}) } });
   if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token as string;
+}
+
+/**
+ * The demo hall as its own process (`node --import tsx server/main.ts`), for tests that kill it with -9.
+ * Resolves once /health answers; `env` adds to or overrides the demo environment.
+ */
+export async function spawnHallProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HALL_DATA_DIR: dataDir, HALL_DEMO: '1', LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const end = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hall exited early (${child.exitCode}): ${stderr}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok) return child;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > end) throw new Error(`hall did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
