@@ -10,31 +10,11 @@ import { startAgent, type RunningAgent } from '../../agent/agent.js';
 import { loadAgentFile } from '../../agent/config.js';
 import { configDir } from '../../config/schema.js';
 import { createLogger } from '../../server/log.js';
-import { SAMPLE_CARD } from '../fixtures/idcard.js';
+import { SIM_CARD, until } from '../support/devices.js';
 import { api, startTestHall, type TestHall } from '../support/hall.js';
 
 const KEY = 'agent-key-for-tests-0123456789';
-const CARD = {
-  name: SAMPLE_CARD.name,
-  sex: SAMPLE_CARD.sex,
-  nation: SAMPLE_CARD.nation,
-  birthDate: SAMPLE_CARD.birthDate,
-  address: SAMPLE_CARD.address,
-  idNumber: SAMPLE_CARD.idNumber,
-  issuer: SAMPLE_CARD.issuer,
-  validFrom: SAMPLE_CARD.validFrom,
-  validTo: SAMPLE_CARD.validTo,
-};
-
-async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const CARD = SIM_CARD;
 
 /** config/ with kiosk-2's three devices moved onto agent "kiosk-pc-2". */
 function agentConfig(): string {

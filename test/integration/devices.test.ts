@@ -6,29 +6,9 @@ import { expect } from 'chai';
 import { io, type Socket } from 'socket.io-client';
 import { readEscPos } from '../unit/drivers/escpos-reader.js';
 import { api, login, startTestHall, type TestHall } from '../support/hall.js';
-import { SAMPLE_CARD } from '../fixtures/idcard.js';
+import { SIM_CARD, until } from '../support/devices.js';
 
-const CARD = {
-  name: SAMPLE_CARD.name,
-  sex: SAMPLE_CARD.sex,
-  nation: SAMPLE_CARD.nation,
-  birthDate: SAMPLE_CARD.birthDate,
-  address: SAMPLE_CARD.address,
-  idNumber: SAMPLE_CARD.idNumber,
-  issuer: SAMPLE_CARD.issuer,
-  validFrom: SAMPLE_CARD.validFrom,
-  validTo: SAMPLE_CARD.validTo,
-};
-
-async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const CARD = SIM_CARD;
 
 function connect(url: string, nsp: string, auth: Record<string, unknown>): Socket & { log: [string, any][] } {
   const s = io(url + nsp, { auth, transports: ['websocket'], reconnection: false, forceNew: true }) as Socket & { log: [string, any][] };
