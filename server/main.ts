@@ -16,7 +16,7 @@ import { caseIdentitiesOf, windowSlipPrinterOf } from './devices/adapters.js';
 import { kioskPrintingOf } from './devices/kiosk.js';
 import { DeviceService } from './devices/service.js';
 import { DeviceStreams } from './devices/streams.js';
-import { createApp, PAGES } from './http/app.js';
+import { createRequestListener, PAGES } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { Realtime } from './realtime/streams.js';
 import { Views } from './views.js';
@@ -214,7 +214,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     : null;
   // LED buses and document scanners join the registry: GET /devices, health events, /sim/devices/:id/*.
   for (const d of [...(ledbars?.registryEntries() ?? []), ...(docscan?.registryEntries() ?? [])]) devices.register(d);
-  const app = createApp({
+  const listener = createRequestListener({
     hall,
     views,
     accounts,
@@ -234,7 +234,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     kioskPrinting: kioskPrintingOf(devices),
     central: central.link,
   });
-  const http = createServer(app);
+  const http = createServer(listener);
   const realtime = new Realtime(http, { hall, views, accounts, log });
   realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));

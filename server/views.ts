@@ -5,7 +5,7 @@ import type { HallConfig } from '../config/schema.js';
 import {
   estimateWaitMinutes,
   isQueued,
-  sectionQueue,
+  QueueIndex,
   toIso,
   windowQueue,
 } from './hall/index.js';
@@ -36,7 +36,7 @@ export class Views {
     private readonly setupOf: () => HallSetup,
   ) {}
 
-  private positions: { state: HallState; setup: HallSetup; second: number; bySection: Map<string, Map<string, number>> } | null = null;
+  readonly #queues = new QueueIndex();
 
   get setup(): HallSetup {
     return this.setupOf();
@@ -76,21 +76,9 @@ export class Views {
     return v;
   }
 
-  /**
-   * `ticketsAhead`, with the section's queue walked once per state and second: the answers to a burst of
-   * tickets made durable together are all read from the one published state after the batch.
-   */
+  /** `ticketsAhead`, from the index that follows the state (queue-index.ts) instead of a walk of the day. */
   private aheadOf(state: HallState, t: Ticket, now: number): number {
-    const second = Math.floor(now / 1000);
-    const setup = this.setup;
-    let memo = this.positions;
-    if (!memo || memo.state !== state || memo.setup !== setup || memo.second !== second) memo = this.positions = { state, setup, second, bySection: new Map() };
-    let positions = memo.bySection.get(t.sectionId);
-    if (!positions) {
-      positions = new Map(sectionQueue(state, setup, t.sectionId, now).map((q, i) => [q.id, i]));
-      memo.bySection.set(t.sectionId, positions);
-    }
-    return positions.get(t.id) ?? 0;
+    return this.#queues.ahead(state, this.setup, t.id, now);
   }
 
   /** `counts` (carried by SectionCounts) saves a pass over the day's tickets; without it they are counted. */

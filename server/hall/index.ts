@@ -6,3 +6,4 @@ export { decide, formatNumber, ticketId } from './decide.js';
 export { apply, applyBody, initialState, closedWindow, transferSection } from './apply.js';
 export type * from './types.js';
 export { TicketTable } from './ticket-table.js';
+export { QueueIndex } from './queue-index.js';

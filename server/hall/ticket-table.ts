@@ -107,6 +107,23 @@ export class TicketTable implements Iterable<Ticket> {
     return new TicketTable(chunks, size, positions);
   }
 
+  /**
+   * Ids whose ticket may differ between this table and `other`: every id in a chunk the two tables do not
+   * share. Tables grown from one another share every untouched chunk, so after a batch this is the batch's
+   * chunks only; unrelated tables (another day, a restored checkpoint) share none and list every id.
+   */
+  changedIds(other: TicketTable): Set<string> {
+    const out = new Set<string>();
+    const a = this.#chunks;
+    const b = other.#chunks;
+    for (let c = 0; c < Math.max(a.length, b.length); c++) {
+      if (a[c] === b[c]) continue;
+      for (const t of a[c] ?? []) out.add(t.id);
+      for (const t of b[c] ?? []) out.add(t.id);
+    }
+    return out;
+  }
+
   /** Only the tickets that pass `keep`, in the same order (a day opening drops older days). */
   filter(keep: (t: Ticket) => boolean): TicketTable {
     return TicketTable.of(this.values().filter(keep));

@@ -3,6 +3,7 @@
 
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { HallConfig } from '../../config/schema.js';
@@ -11,13 +12,15 @@ import { HallError } from '../errors.js';
 import type { Hall } from '../hall/hall.js';
 import type { Actor, Command, HallState } from '../hall/types.js';
 import type { Logger } from '../log.js';
-import { identityKey, isValidIdNumber, maskName } from '../privacy.js';
+import { maskName } from '../privacy.js';
 import { mountDeviceRoutes } from '../devices/http.js';
-import { printKioskTicket } from '../devices/kiosk.js';
 import type { DeviceService } from '../devices/service.js';
 import type { Views } from '../views.js';
 import type { KioskPrinting } from '../kiosk/printing.js';
 import { citizenRoutes } from './citizen.js';
+import { BODY_LIMIT_BYTES, bearer, identityOf, optionalClaimsOf, parse, toHallError } from './edge.js';
+import { withLeanTickets } from './lean.js';
+import { ticketIssuer, type TicketIssuer } from './tickets.js';
 import type { Manager } from '../manager/index.js';
 import { managerRoutes, metricsHandler } from '../manager/routes.js';
 
@@ -52,16 +55,6 @@ export const PAGES = [
 ] as const;
 
 const id = z.string().trim().min(1).max(64);
-const ticketBody = z.strictObject({
-  sectionId: id,
-  serviceCode: id.optional(),
-  idNumber: z.string().trim().max(32).optional(),
-  name: z.string().trim().min(1).max(60).optional(),
-  priority: z.enum(['normal', 'priority', 'green']).optional(),
-  appointmentCode: z.string().trim().min(1).max(32).optional(),
-  kioskId: id.optional(),
-  useCard: z.boolean().optional(),
-});
 const loginBody = z.strictObject({
   username: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(256),
@@ -81,43 +74,32 @@ const bookingBody = z.strictObject({
 });
 const empty = z.strictObject({});
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    const message = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new HallError('VALIDATION_FAILED', message, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-  }
-  return r.data;
+/** The server's request listener: express, with POST /tickets also on the lean path (lean.ts). */
+export function createRequestListener(o: AppOptions): RequestListener {
+  const issue = ticketIssuer(o);
+  return withLeanTickets(createApp(o, issue), issue, o.log);
 }
 
-export function createApp(o: AppOptions): express.Express {
+export function createApp(o: AppOptions, issueTicket: TicketIssuer = ticketIssuer(o)): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   // API answers are live and never revalidated; hashing every body for an ETag is wasted work. Static pages
   // get their validators from express.static, which does not use this setting.
   app.set('etag', false);
-  app.use(express.json({ limit: '64kb', strict: false }));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: false }));
 
   const api = express.Router();
 
-  const claimsOf = (req: Request): TokenClaims => {
-    const h = req.headers.authorization;
-    return o.accounts.verifyToken(typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7).trim() : undefined);
-  };
-  const optionalClaims = (req: Request): TokenClaims | undefined => (req.headers.authorization ? claimsOf(req) : undefined);
+  const claimsOf = (req: Request): TokenClaims => o.accounts.verifyToken(bearer(req.headers.authorization));
+  const optionalClaims = (req: Request): TokenClaims | undefined => optionalClaimsOf(o.accounts, req.headers.authorization);
   const requireManager = (req: Request): TokenClaims => {
     const c = claimsOf(req);
     if (c.role === 'clerk') throw new HallError('FORBIDDEN', '需要管理员权限 / manager role required');
     return c;
   };
   const state = (): HallState => o.hall.state;
-  /** An ID number becomes a keyed identity at the edge; the number itself goes no further. */
-  const identityOf = (idNumber: string | undefined): string | undefined => {
-    if (idNumber === undefined) return undefined;
-    if (!isValidIdNumber(idNumber)) throw new HallError('VALIDATION_FAILED', 'idNumber: 身份证号码无效 / not a valid ID number');
-    return identityKey(o.idSecret, idNumber);
-  };
+  const identity = (idNumber: string | undefined) => identityOf(o.idSecret, idNumber);
   const now = () => o.hall.now();
 
   /** The acting clerk must hold a token for this window and still be the one signed in there. */
@@ -181,50 +163,8 @@ export function createApp(o: AppOptions): express.Express {
   });
 
   api.post('/tickets', async (req, res) => {
-    const body = parse(ticketBody, req.body);
-    const claims = optionalClaims(req);
-    if (!o.demo && !claims) throw new HallError('UNAUTHORIZED', '取号需要设备或工作人员身份 / a kiosk or staff token is required');
-    if (body.priority === 'green' && !claims) throw new HallError('FORBIDDEN', '绿色通道由工作人员取号 / green channel tickets are issued by staff');
-    if (body.kioskId && !o.config.kiosks.some((k) => k.id === body.kioskId)) throw new HallError('VALIDATION_FAILED', `kioskId: unknown kiosk ${body.kioskId}`);
-    if (body.useCard && !body.kioskId) throw new HallError('VALIDATION_FAILED', 'kioskId: useCard needs the kiosk whose reader read the card');
-    if (body.useCard && body.idNumber) throw new HallError('VALIDATION_FAILED', 'idNumber: give either useCard or idNumber');
-    // useCard: the identity the kiosk's reader read last, if under 60 s old and not used by a ticket yet.
-    const claim = body.useCard ? o.devices.claimIdentity(body.kioskId!) : null;
-    if (body.useCard && !claim) throw new HallError('NO_CARD_READ', '请先在读卡区放置身份证 / place the ID card on the reader first');
-    let issued;
-    try {
-      const idKey = claim ? claim.identity.idKey : identityOf(body.idNumber);
-      const nameMasked = claim ? claim.identity.nameMasked : body.name ? maskName(body.name) : undefined;
-      const command: Command = {
-        type: 'IssueTicket',
-        sectionId: body.sectionId,
-        ...(body.serviceCode ? { serviceCode: body.serviceCode } : {}),
-        ...(body.priority ? { priority: body.priority } : {}),
-        ...(idKey ? { idKey } : {}),
-        ...(nameMasked ? { nameMasked } : {}),
-        ...(body.appointmentCode ? { appointmentCode: body.appointmentCode } : {}),
-        ...(body.kioskId ? { kioskId: body.kioskId } : {}),
-      };
-      issued = await o.hall.execute(command, { kind: 'citizen', ...(body.kioskId ? { kioskId: body.kioskId } : {}) });
-    } catch (err) {
-      claim?.release();
-      throw err;
-    }
-    claim?.commit();
-    const { events, state: after } = issued;
-    const ev = events.find((e) => e.type === 'TicketIssued');
-    if (!ev || ev.type !== 'TicketIssued') throw new HallError('INTERNAL', 'no ticket issued');
-    // Answer from the latest published state, read after the rest of this durable batch has been published
-    // (one macrotask later): every ticket of the batch then shares one walk of its section's queue.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const published = o.hall.state;
-    const t = published.tickets.get(ev.ticket.id) ?? after.tickets.get(ev.ticket.id)!;
-    const view = o.views.ticket(published.tickets.get(t.id) ? published : after, t, now());
-    if (body.kioskId) {
-      const progressUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}/api/v1/tickets/${encodeURIComponent(t.id)}`;
-      view.printed = await printKioskTicket({ devices: o.devices, config: o.config, log: o.log, kioskId: body.kioskId, ticket: view, progressUrl });
-    }
-    res.status(201).json({ ticket: view });
+    const ticket = await issueTicket({ body: req.body, authorization: req.headers.authorization, origin: `${req.protocol}://${req.get('host') ?? 'localhost'}` });
+    res.status(201).json({ ticket });
   });
 
   api.get('/tickets/:id', (req, res) => {
@@ -247,7 +187,7 @@ export function createApp(o: AppOptions): express.Express {
 
   api.post('/appointments', async (req, res) => {
     const body = parse(bookingBody, req.body);
-    const idKey = identityOf(body.idNumber);
+    const idKey = identity(body.idNumber);
     const { events } = await o.hall.execute(
       {
         type: 'BookAppointment',
@@ -410,15 +350,6 @@ export function createApp(o: AppOptions): express.Express {
   });
 
   return app;
-}
-
-function toHallError(err: unknown): HallError {
-  if (err instanceof HallError) return err;
-  const e = err as { type?: string; status?: number; message?: string } | undefined;
-  if (e?.type === 'entity.parse.failed') return new HallError('VALIDATION_FAILED', `请求体不是有效的 JSON / body is not valid JSON`);
-  if (e?.type === 'entity.too.large') return new HallError('PAYLOAD_TOO_LARGE', '请求体过大 / body too large');
-  if (e?.status && e.status >= 400 && e.status < 500) return new HallError('VALIDATION_FAILED', e.message ?? 'bad request', undefined, e.status);
-  return new HallError('INTERNAL', '服务器内部错误 / internal error');
 }
 
 function escapeHtml(s: string): string {

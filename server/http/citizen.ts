@@ -9,20 +9,12 @@ import { addDays, isWorkingDay, localDay, slotsLeft } from '../hall/index.js';
 import { bookingSlip, guideSlip, noKioskPrinters, type KioskPrinting } from '../kiosk/printing.js';
 import { selfServiceMode } from '../kiosk/mode.js';
 import type { AppOptions } from './app.js';
+import { parse } from './edge.js';
 
 const printBody = z.union([
   z.strictObject({ booking: z.string().trim().min(1).max(32) }),
   z.strictObject({ guide: z.string().trim().min(1).max(64) }),
 ]);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    const message = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new HallError('VALIDATION_FAILED', message);
-  }
-  return r.data;
-}
 
 export function citizenRoutes(o: AppOptions & { kioskPrinting?: KioskPrinting }): express.Router {
   const r = express.Router();

@@ -85,6 +85,38 @@ describe('HTTP API on the real server', () => {
     expect((await api(h.url, 'GET', '/api/v1/health')).body.status).to.equal('ok');
   });
 
+  it('answers POST /tickets alike on the lean path and through express', async () => {
+    // A query string sends the request through express; a plain JSON request takes the lean path.
+    const post = async (path: string, body: string, type = 'application/json') => {
+      const r = await fetch(h.url + path, { method: 'POST', headers: { 'content-type': type }, body });
+      return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as { ticket?: Record<string, unknown>; error?: { code: string; message: string } } };
+    };
+    const lean = await post('/api/v1/tickets', JSON.stringify({ sectionId: firstSection }));
+    const viaExpress = await post('/api/v1/tickets?via=express', JSON.stringify({ sectionId: firstSection }));
+    expect([lean.status, viaExpress.status]).to.deep.equal([201, 201]);
+    expect(lean.type).to.match(/^application\/json; charset=utf-8$/i);
+    expect(Object.keys(lean.body.ticket!).sort()).to.deep.equal(Object.keys(viaExpress.body.ticket!).sort());
+    expect(viaExpress.body.ticket!.ahead).to.equal(1);
+    const bad: [string, string][] = [
+      ['{"sectionId": ', 'VALIDATION_FAILED'],
+      ['', 'VALIDATION_FAILED'],
+      ['"text"', 'VALIDATION_FAILED'],
+      [JSON.stringify({ sectionId: firstSection, priority: 'green' }), 'FORBIDDEN'],
+      [JSON.stringify({ sectionId: firstSection, useCard: true }), 'VALIDATION_FAILED'],
+      [JSON.stringify({ sectionId: 'x'.repeat(70_000) }), 'PAYLOAD_TOO_LARGE'],
+    ];
+    for (const [body, code] of bad) {
+      const a = await post('/api/v1/tickets', body);
+      const b = await post('/api/v1/tickets?via=express', body);
+      expect(a.body.error?.code, `lean: ${body.slice(0, 40)}`).to.equal(code);
+      expect(b.body.error?.code, `express: ${body.slice(0, 40)}`).to.equal(code);
+      expect(a.status, body.slice(0, 40)).to.equal(b.status);
+    }
+    // Another content type is not JSON to either path: the body is missing, not misread.
+    expect((await post('/api/v1/tickets', JSON.stringify({ sectionId: firstSection }), 'text/plain')).body.error?.code).to.equal('VALIDATION_FAILED');
+    expect((await api(h.url, 'GET', '/api/v1/sections')).body.find((x: { id: string }) => x.id === firstSection).waiting).to.equal(2);
+  });
+
   it('rejects a forged or expired-looking token', async () => {
     const token = await login(h.url, 'admin', 'admin123');
     const forged = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { apply, decide, initialState, TicketTable, windowQueue } from '../../../server/hall/index.js';
+import { apply, decide, initialState, QueueIndex, sectionQueue, TicketTable, windowQueue } from '../../../server/hall/index.js';
 import { ticketIndex } from '../../../server/hall/ticket-index.js';
 import type { Actor, Command, HallEvent, HallSetup, HallState, PriorityClass, Ticket, TransferTarget } from '../../../server/hall/types.js';
 import { Harness, T, clerk, makeSetup } from './fixture.js';
@@ -121,6 +121,16 @@ function checkInvariants(state: HallState, events: HallEvent[], where: string): 
   }
 }
 
+/** The index's `ahead` for every queued ticket equals its place in the engine's section order. */
+function aheadMatchesSectionOrder(index: QueueIndex, state: HallState, setup: HallSetup, now: number, where: string): void {
+  for (const s of setup.sections) {
+    sectionQueue(state, setup, s.id, now).forEach((t, i) => {
+      expect(index.ahead(state, setup, t.id, now), `${where}: ahead of ${t.number} (${t.priority})`).to.equal(i);
+    });
+  }
+  for (const t of state.tickets) if (t.status !== 'waiting' && t.status !== 'transferred') expect(index.ahead(state, setup, t.id, now), where).to.equal(0);
+}
+
 /** From `start`, signs in at `windowId`, clears it, and calls until empty: must match windowQueue in full. */
 function drainMatchesPrediction(start: HallState, setup: HallSetup, windowId: string, now: number): number {
   let state = start;
@@ -161,6 +171,10 @@ describe('random command sequences (seeded)', () => {
       let accepted = 0;
       // An independent model of rejoin holds: calls counted in the section since the rejoin.
       const holds = new Map<string, { section: string; hold: number; calls: number }>();
+      // One index follows the states as a server's views do, now and then asked about an older state.
+      const index = new QueueIndex();
+      const randIndex = prng(seed ^ 0x5eed);
+      const past: HallState[] = [];
 
       for (let step = 0; step < STEPS; step++) {
         const where = `seed ${seed} step ${step}`;
@@ -204,6 +218,9 @@ describe('random command sequences (seeded)', () => {
           }
         }
         checkInvariants(h.state, h.events, where);
+        aheadMatchesSectionOrder(index, h.state, setup, h.now, where);
+        past.push(h.state);
+        if (randIndex() < 0.05) aheadMatchesSectionOrder(index, past[Math.floor(randIndex() * past.length)]!, setup, h.now, `${where} (older state)`);
         for (const [id, x] of holds) {
           const t = h.state.tickets.get(id);
           if (!t || t.status !== 'waiting') {

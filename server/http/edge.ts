@@ -1,0 +1,48 @@
+// What every route at the HTTP edge shares, whichever way the request arrived (express or the lean path in
+// lean.ts): body validation into the structured error, bearer tokens, ID numbers turned into keyed
+// identities, and any thrown value turned into a HallError with its status.
+
+import type { z } from 'zod';
+import type { Accounts, TokenClaims } from '../auth/accounts.js';
+import { HallError } from '../errors.js';
+import { identityKey, isValidIdNumber } from '../privacy.js';
+
+export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) {
+    const message = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new HallError('VALIDATION_FAILED', message, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  }
+  return r.data;
+}
+
+export function bearer(authorization: string | undefined): string | undefined {
+  return typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+}
+
+/** Claims of the token in the Authorization header, or undefined when there is none (a bad one throws). */
+export function optionalClaimsOf(accounts: Accounts, authorization: string | undefined): TokenClaims | undefined {
+  return authorization ? accounts.verifyToken(bearer(authorization)) : undefined;
+}
+
+/** An ID number becomes a keyed identity at the edge; the number itself goes no further. */
+export function identityOf(secret: Buffer, idNumber: string | undefined): string | undefined {
+  if (idNumber === undefined) return undefined;
+  if (!isValidIdNumber(idNumber)) throw new HallError('VALIDATION_FAILED', 'idNumber: 身份证号码无效 / not a valid ID number');
+  return identityKey(secret, idNumber);
+}
+
+export function toHallError(err: unknown): HallError {
+  if (err instanceof HallError) return err;
+  const e = err as { type?: string; status?: number; message?: string } | undefined;
+  if (e?.type === 'entity.parse.failed') return invalidJson();
+  if (e?.type === 'entity.too.large') return tooLarge();
+  if (e?.status && e.status >= 400 && e.status < 500) return new HallError('VALIDATION_FAILED', e.message ?? 'bad request', undefined, e.status);
+  return new HallError('INTERNAL', '服务器内部错误 / internal error');
+}
+
+export const invalidJson = () => new HallError('VALIDATION_FAILED', '请求体不是有效的 JSON / body is not valid JSON');
+export const tooLarge = () => new HallError('PAYLOAD_TOO_LARGE', '请求体过大 / body too large');
+
+/** The JSON body limit of every API route. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
