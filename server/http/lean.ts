@@ -4,6 +4,7 @@
 // body) goes to express, which serves the same route through the same TicketIssuer.
 
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { HallError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BODY_LIMIT_BYTES, invalidJson, toHallError, tooLarge } from './edge.js';
 import type { TicketIssuer } from './tickets.js';
@@ -47,6 +48,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.on('error', reject);
+    // A client that goes away mid-body gets no answer; the promise must still settle.
+    req.on('close', () => {
+      if (!req.complete) reject(new HallError('VALIDATION_FAILED', '请求未完整到达 / request body incomplete'));
+    });
   });
 }
 
