@@ -17,6 +17,8 @@ export type ServerErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'ALREADY_ACKNOWLEDGED'
   | 'ACCOUNT_EXISTS'
+  /** A change would leave no enabled admin, or a manager would lock themselves out. */
+  | 'ACCOUNT_LOCKOUT'
   /** A PDF needs a CJK font and the packaged one is missing. */
   | 'NO_FONT'
   | 'INTERNAL'
@@ -29,6 +31,8 @@ export type ServerErrorCode =
   | 'DOCUMENT_FONT_MISSING'
   // devices: none configured there, not there, busy, slow, broken, out of paper
   | 'NO_DEVICE'
+  /** A device another module drives (LED bar, document scanner, an agent's device) is not changed live. */
+  | 'DEVICE_NOT_EDITABLE'
   | 'DEVICE_OFFLINE'
   | 'DEVICE_BUSY'
   | 'DEVICE_TIMEOUT'

@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './log.js';
 import { Realtime } from './realtime/streams.js';
 import { Views } from './views.js';
 import { Manager } from './manager/index.js';
+import { checkDeviceList, readDeviceOverride } from './manager/devices.js';
 import { loadCasesConfig } from './cases/config.js';
 import { startCases } from './cases/index.js';
 import type { CaseOutbox, Cases } from './cases/service.js';
@@ -91,6 +92,17 @@ async function loadSecret(dataDir: string, name: string): Promise<Buffer> {
   await writeFile(file, b.toString('base64') + '\n', { mode: 0o600, flag: 'w' });
   await chmod(file, 0o600);
   return b;
+}
+
+/** devices.json's list, or the one the manager saved by live changes when it still passes the same checks. */
+async function devicesInForce(config: HallConfig, windows: string[], dataDir: string, log: Logger): Promise<HallConfig['devices']> {
+  const saved = await readDeviceOverride(dataDir);
+  if (!saved) return config.devices;
+  const places = { kiosks: config.kiosks.map((k) => k.id), windows };
+  const checked = checkDeviceList(saved, config.devices.agents, places);
+  if (checked.ok) return { ...config.devices, devices: checked.devices };
+  log.error({ issues: checked.issues.map((i) => `${i.path}: ${i.message}`) }, 'devices saved from the manager no longer pass the checks: using config/devices.json');
+  return config.devices;
 }
 
 async function ensureAccounts(accounts: Accounts, config: HallConfig, demo: boolean, dataDir: string, log: Logger): Promise<string[]> {
@@ -170,7 +182,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     }),
   });
 
-  const devices = new DeviceService({ config: config.devices, idSecret, log, ...(opts.now ? { now: opts.now } : {}) });
+  const devices = new DeviceService({ config: await devicesInForce(config, hall.setup.windows.map((w) => w.id), dataDir, log), idSecret, log, ...(opts.now ? { now: opts.now } : {}) });
   let central: CentralSetup;
   try {
     central = await setUpCentral({
@@ -206,7 +218,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
 
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();
-  const manager = await Manager.open({ hall, config, dataDir, log });
+  const manager = await Manager.open({ hall, config, dataDir, log, pdf: caseModule.pdf });
   const ledbars = config.ledbars ? new LedbarService({ config: config.ledbars, windows: config.setup.windows, log, ...(opts.now ? { now: opts.now } : {}) }) : null;
   const voice = openVoicePack(config.voice.pack, [join(dataDir, 'voice'), join(root, 'assets', 'voice')], log);
   const docscan = config.docscan
@@ -236,6 +248,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   });
   const http = createServer(listener);
   const realtime = new Realtime(http, { hall, views, accounts, log });
+  accounts.onRevoked((username) => realtime.disconnectUser(username));
   realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
@@ -253,6 +266,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
         since: Date.parse(d.since),
         ...(d.code || d.detail ? { detail: [d.code, d.detail].filter(Boolean).join(' ') } : {}),
       })),
+    deviceConfig: devices,
     caseAlerts: () => caseModule.cases.supervision().cases,
     caseOutcomes: () =>
       caseModule.cases

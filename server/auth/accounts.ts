@@ -25,6 +25,17 @@ export interface Account {
   demo: boolean;
   createdAt: string;
   disabled?: boolean;
+  /** Raised whenever a change must end the account's existing tokens (disabled, role or password changed). */
+  gen?: number;
+}
+
+/** What a manager may change on an account; `password` is the new password in the clear (hashed here). */
+export interface AccountChange {
+  name?: string;
+  staffNo?: string;
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
 }
 
 interface AccountsDoc {
@@ -37,6 +48,8 @@ export interface TokenClaims {
   win?: string;
   iat: number;
   exp: number;
+  /** The account's `gen` when the token was issued; a token of an older generation is refused. */
+  gen?: number;
 }
 
 export interface NewAccount {
@@ -49,6 +62,8 @@ export interface NewAccount {
 }
 
 export class Accounts {
+  private readonly revokeListeners: ((username: string) => void)[] = [];
+
   private constructor(
     private readonly db: Low<AccountsDoc>,
     private readonly secret: Buffer,
@@ -88,6 +103,38 @@ export class Accounts {
     return acc;
   }
 
+  /**
+   * Changes an account. Disabling it, changing its role or its password ends every token it holds at once
+   * (the generation in the token no longer matches); listeners then close its live sockets.
+   */
+  async update(username: string, change: AccountChange): Promise<{ account: Account; revoked: boolean }> {
+    const acc = this.find(username);
+    if (!acc) throw new HallError('NOT_FOUND', `未知账号 ${username} / unknown account`);
+    const revoked =
+      (change.disabled === true && !acc.disabled) || (change.role !== undefined && change.role !== acc.role) || change.password !== undefined;
+    if (change.name !== undefined) acc.name = change.name;
+    if (change.staffNo !== undefined) acc.staffNo = change.staffNo;
+    if (change.role !== undefined) acc.role = change.role;
+    if (change.disabled !== undefined) {
+      if (change.disabled) acc.disabled = true;
+      else delete acc.disabled;
+    }
+    if (change.password !== undefined) {
+      const salt = randomBytes(16);
+      acc.salt = salt.toString('base64');
+      acc.hash = (await scrypt(change.password, salt, 32, SCRYPT)).toString('base64');
+    }
+    if (revoked) acc.gen = (acc.gen ?? 0) + 1;
+    await this.db.write();
+    if (revoked) for (const fn of this.revokeListeners) fn(username);
+    return { account: acc, revoked };
+  }
+
+  /** Called with the username whenever an account's tokens were ended by `update`. */
+  onRevoked(fn: (username: string) => void): void {
+    this.revokeListeners.push(fn);
+  }
+
   /** Demo accounts must not outlive demo mode. */
   async removeDemoAccounts(): Promise<number> {
     const before = this.db.data.accounts.length;
@@ -111,6 +158,7 @@ export class Accounts {
   issueToken(acc: Account, windowId?: string): { token: string; claims: TokenClaims } {
     const iat = Math.floor(this.now() / 1000);
     const claims: TokenClaims = { sub: acc.username, role: acc.role, iat, exp: iat + this.ttlSeconds };
+    if (acc.gen) claims.gen = acc.gen;
     if (windowId) claims.win = windowId;
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return { token: `v1.${body}.${this.sign(body)}`, claims };
@@ -134,7 +182,7 @@ export class Accounts {
       throw new HallError('TOKEN_EXPIRED', '登录已过期，请重新登录 / sign-in expired');
     }
     const acc = this.find(claims.sub);
-    if (!acc || acc.disabled || acc.role !== claims.role) throw new HallError('UNAUTHORIZED', '账号不可用 / account unavailable');
+    if (!acc || acc.disabled || acc.role !== claims.role || (claims.gen ?? 0) !== (acc.gen ?? 0)) throw new HallError('UNAUTHORIZED', '账号不可用 / account unavailable');
     return claims;
   }
 

@@ -35,6 +35,8 @@ export interface CaseModuleOptions {
 export interface CaseModule {
   cases: Cases;
   router: Router;
+  /** The PDF worker thread, shared with the manager's reports. */
+  pdf: PdfRenderer;
   /** Starts pushing supervision reports through `emit` (e.g. to /manager) whenever they change. */
   superviseTo(emit: (report: SupervisionReport) => void): void;
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startCases(o: CaseModuleOptions): Promise<CaseModule> {
   return {
     cases,
     router: caseRoutes({ cases, hall: o.hall, accounts: o.accounts }),
+    pdf,
     superviseTo(emit) {
       let last = '';
       const tick = () => {

@@ -11,6 +11,8 @@ export class PdfRenderer {
   private worker: Worker | null = null;
   private broken = false;
   private nextId = 1;
+  /** Documents rendered by the worker thread and, after a failure to start it, on the main thread. */
+  readonly rendered = { worker: 0, inProcess: 0 };
   private readonly waiting = new Map<number, { job: JobInput; resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
 
   private start(): Worker | null {
@@ -30,7 +32,10 @@ export class PdfRenderer {
         const p = this.waiting.get(a.id);
         if (!p) return;
         this.waiting.delete(a.id);
-        if (a.ok) p.resolve(Buffer.from(a.pdf));
+        if (a.ok) {
+          this.rendered.worker++;
+          p.resolve(Buffer.from(a.pdf));
+        }
         else p.reject(new HallError(a.code as ServerErrorCode, a.message));
       });
       const fail = (err: Error) => {
@@ -65,7 +70,9 @@ export class PdfRenderer {
 
   private async inProcess(job: JobInput): Promise<Buffer> {
     const { renderJob } = await import('./pdf-worker.js');
-    return renderJob({ ...job, id: 0 } as PdfJob);
+    const pdf = await renderJob({ ...job, id: 0 } as PdfJob);
+    this.rendered.inProcess++;
+    return pdf;
   }
 
   async close(): Promise<void> {

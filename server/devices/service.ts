@@ -179,6 +179,11 @@ export class DeviceService extends TypedEmitter<DeviceServiceEvents> {
     return this.o.config;
   }
 
+  /** The configured devices in force (for the manager's live device settings). */
+  configured(): DevicesConfig {
+    return this.o.config;
+  }
+
   private addLocal(cfg: DeviceConfig): void {
     const built = buildDevice(cfg, { ...(this.o.now ? { now: this.o.now } : {}), ...this.o.build });
     const entry = new LocalDevice(built);
@@ -209,8 +214,34 @@ export class DeviceService extends TypedEmitter<DeviceServiceEvents> {
   register(device: RegisteredDevice): void {
     if (this.devices.has(device.id)) throw new HallError('VALIDATION_FAILED', `device id ${device.id} registered twice`);
     this.devices.set(device.id, device);
-    device.onHealth(() => this.emit('health', this.view(device)));
+    // A device replaced by a live change may still report its own shutdown: only the one in force speaks.
+    device.onHealth(() => {
+      if (this.devices.get(device.id) === device) this.emit('health', this.view(device));
+    });
     if (this.started) void Promise.resolve(device.start?.()).catch((err: Error) => this.o.log.error({ device: device.id, err: err.message }, 'device start failed'));
+  }
+
+  /**
+   * A live device change from the manager: the old driver (if any) is stopped and dropped, the new one built
+   * from `cfg` and started. Only devices this process drives from devices.json are changed here; LED bars,
+   * document scanners and agents' devices belong to their own modules.
+   */
+  async reconfigure(id: string, cfg: DeviceConfig | null): Promise<void> {
+    const old = this.devices.get(id);
+    if (old && !(old instanceof LocalDevice)) throw new HallError('DEVICE_NOT_EDITABLE', `设备 ${id} 由其他模块管理 / ${id} is managed by another module`);
+    if (cfg && cfg.transport.type === 'agent') throw new HallError('DEVICE_NOT_EDITABLE', '代理设备请在 devices.json 中配置 / devices behind an agent are configured in devices.json');
+    if (old) {
+      this.devices.delete(id);
+      for (const [place, p] of this.printers) if (p.deviceId === id) this.printers.delete(place);
+      for (const [place, r] of this.identities) if (r.deviceId === id) this.identities.delete(place);
+      await old.stop().catch((err: Error) => this.o.log.warn({ device: id, err: err.message }, 'device stop failed'));
+    }
+    const rest = this.o.config.devices.filter((d) => d.id !== id);
+    this.o.config = { ...this.o.config, devices: cfg ? [...rest, cfg] : rest };
+    if (cfg) {
+      this.addLocal(cfg);
+      this.emit('health', this.view(this.devices.get(cfg.id)!));
+    }
   }
 
   async start(): Promise<void> {

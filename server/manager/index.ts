@@ -26,9 +26,10 @@ import {
   type StoredAlert,
 } from './alerts.js';
 import type { AlertView, AlertsPayload, AuditEntry } from './contract.js';
+import { DeviceSettings, type DeviceConfigPort } from './devices.js';
 import { computeKpis, type CaseOutcome, type KpiReport } from './kpi.js';
 import { Histogram, LATENCY_BUCKETS, observeCalls } from './metrics.js';
-import { reportCsv, reportPdf, type ReportNames } from './reports.js';
+import { reportCsv, reportPdf, type PdfOptions, type ReportNames } from './reports.js';
 
 export interface ManagerProviders {
   devices?: () => DeviceHealth[];
@@ -38,6 +39,8 @@ export interface ManagerProviders {
   caseAlerts?: () => CaseSupervisionAlert[];
   /** Case outcomes for the on-time completion rate of the KPIs and reports. */
   caseOutcomes?: () => CaseOutcome[] | Promise<CaseOutcome[]>;
+  /** The device registry's configured devices, changed live from the settings. */
+  deviceConfig?: DeviceConfigPort;
 }
 
 export interface ManagerOptions {
@@ -47,6 +50,8 @@ export interface ManagerOptions {
   log: Logger;
   /** Wall clock for latency measurement (the hall's own clock may be simulated in tests). */
   wallClock?: () => number;
+  /** Renders report PDFs off the main thread (the case module's worker); without it they render here. */
+  pdf?: { render(job: { kind: 'report'; report: KpiReport; names: ReportNames; options: PdfOptions }): Promise<Buffer> };
   /** Seconds between alert evaluations when nothing happens (waits grow with time alone). */
   evaluateEverySeconds?: number;
 }
@@ -76,6 +81,7 @@ export class Manager {
     private readonly settings: Low<SettingsDoc>,
     private readonly audit: AppendLog<AuditRecord>,
     private readonly auditRecords: AuditRecord[],
+    readonly deviceSettings: DeviceSettings,
   ) {}
 
   static async open(o: ManagerOptions): Promise<Manager> {
@@ -84,7 +90,7 @@ export class Manager {
     const settings = await openDocument<SettingsDoc>(path.join(dir, 'settings.json'), {});
     const { log: audit, records } = await AppendLog.open<AuditRecord>(path.join(dir, 'audit.ndjson'));
     if (audit.skipped) o.log.warn({ file: audit.file, skipped: audit.skipped }, 'audit log: unreadable lines skipped');
-    const m = new Manager(o, alerts, settings, audit, records);
+    const m = new Manager(o, alerts, settings, audit, records, await DeviceSettings.open(o.dataDir));
     const hall = o.hall;
     for (const [name, src] of Object.entries(queueSources(() => hall.state, () => hall.setup, () => m.thresholds))) alerts.addSource(name, src);
     const wall = o.wallClock ?? Date.now;
@@ -118,6 +124,10 @@ export class Manager {
 
   get devices(): DeviceHealth[] | null {
     return this.providers.devices ? this.providers.devices() : null;
+  }
+
+  get deviceConfig(): DeviceConfigPort | null {
+    return this.providers.deviceConfig ?? null;
   }
 
   get outbox(): OutboxStatus | null {
@@ -280,7 +290,12 @@ export class Manager {
 
   names(): ReportNames {
     const s = this.o.hall.setup;
-    return { hall: this.o.config.hall.name, sections: s.sections, windows: s.windows };
+    // Only what the report prints: the names go to the PDF worker by copy.
+    return {
+      hall: this.o.config.hall.name,
+      sections: s.sections.map(({ id, prefix, name }) => ({ id, prefix, name })),
+      windows: s.windows.map(({ id, number, name }) => ({ id, number, name })),
+    };
   }
 
   today(): string {
@@ -292,7 +307,8 @@ export class Manager {
     const k = await this.kpis(from, to);
     if (format === 'csv') return Buffer.from(reportCsv(k, this.names()), 'utf8');
     const cmp = compare ? { label: compare.label, report: await this.kpis(compare.day, compare.day) } : undefined;
-    return reportPdf(k, this.names(), { title, generatedAt: toIso(this.o.hall.now(), this.o.hall.setup.calendar), ...(cmp ? { compare: cmp } : {}) });
+    const options: PdfOptions = { title, generatedAt: toIso(this.o.hall.now(), this.o.hall.setup.calendar), ...(cmp ? { compare: cmp } : {}) };
+    return this.o.pdf ? this.o.pdf.render({ kind: 'report', report: k, names: this.names(), options }) : reportPdf(k, this.names(), options);
   }
 
   period(kind: 'daily' | 'monthly', period: string): { from: string; to: string; title: string; compare?: { day: string; label: string } } {

@@ -57,6 +57,14 @@ const accountBody = z.strictObject({
   staffNo: z.string().regex(/^[A-Z0-9]{2,16}$/, '2–16 capital letters or digits'),
 });
 
+const accountPatch = z.strictObject({
+  name: accountBody.shape.name.optional(),
+  staffNo: accountBody.shape.staffNo.optional(),
+  role: accountBody.shape.role.optional(),
+  disabled: z.boolean().optional(),
+  password: accountBody.shape.password.optional(),
+});
+
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value ?? {});
   if (!r.success) {
@@ -250,6 +258,68 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     const a = await accounts.add(body);
     await manager.record(c.sub, 'account.add', `${a.username} (${a.role}, ${a.staffNo})`);
     res.status(201).json({ username: a.username, role: a.role, name: a.name, staffNo: a.staffNo, disabled: false });
+  });
+
+  r.patch('/manager/accounts/:username', async (req, res) => {
+    const body = parse(accountPatch, req.body);
+    const c = requireManager(req);
+    const username = req.params.username as string;
+    const acc = accounts.find(username);
+    if (!acc) throw new HallError('NOT_FOUND', `未知账号 ${username} / unknown account`);
+    // Managers look after clerks; only an admin touches manager and admin accounts or hands out those roles.
+    if (c.role !== 'admin' && (acc.role !== 'clerk' || (body.role && body.role !== 'clerk'))) {
+      throw new HallError('FORBIDDEN', '只有系统管理员可以修改管理账号 / only an admin changes manager accounts');
+    }
+    if (username === c.sub && (body.disabled || (body.role && body.role !== acc.role))) {
+      throw new HallError('ACCOUNT_LOCKOUT', '不能停用或降级自己的账号 / you cannot disable or demote your own account');
+    }
+    const adminsLeft = accounts.list().filter((a) => a.role === 'admin' && !a.disabled && a.username !== username).length;
+    if (acc.role === 'admin' && !acc.disabled && (body.disabled || (body.role && body.role !== 'admin')) && adminsLeft === 0) {
+      throw new HallError('ACCOUNT_LOCKOUT', '至少保留一个可用的系统管理员 / the hall needs one enabled admin');
+    }
+    const { account: a, revoked } = await accounts.update(username, body);
+    // A clerk taken off duty leaves the window at once: the queue must not wait on a signed-out person.
+    if (revoked) {
+      for (const [windowId, w] of Object.entries(hall.state.windows)) {
+        if (w.clerk?.id === username) await hall.execute({ type: 'SignOut', windowId }, { kind: 'manager', userId: c.sub });
+      }
+    }
+    const parts = Object.entries(body).map(([k, v]) => (k === 'password' ? 'password reset' : `${k}=${v}`));
+    await manager.record(c.sub, 'account.update', `${username}: ${parts.join(', ') || '—'}${revoked ? ' (sessions ended)' : ''}`);
+    res.json({ username: a.username, role: a.role, name: a.name, staffNo: a.staffNo, disabled: a.disabled === true });
+  });
+
+  // ---------------------------------------------------------- devices (devices.json, changed live)
+
+  const devicePort = () => {
+    const p = manager.deviceConfig;
+    if (!p) throw new HallError('NO_DEVICE', '本大厅未配置设备登记 / this hall has no device registry');
+    return p;
+  };
+  const places = () => ({ kiosks: manager.o.config.kiosks.map((k) => k.id), windows: hall.setup.windows.map((w) => w.id) });
+  const transportText = (d: { transport: { type: string } & Record<string, unknown> }) =>
+    Object.entries(d.transport).map(([k, v]) => (k === 'type' ? String(v) : `${k}=${v}`)).join(' ');
+
+  r.get('/manager/devices/config', (_req, res) => {
+    const { devices, agents } = devicePort().configured();
+    // Agents' keys stay on the server.
+    res.json({ devices, agents: agents.map((a) => ({ id: a.id, ...(a.name ? { name: a.name } : {}) })) });
+  });
+
+  r.put('/manager/devices/config/:id', async (req, res) => {
+    const id = parse(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), req.params.id);
+    const by = who(req);
+    const { before, after } = await manager.deviceSettings.change(devicePort(), id, req.body ?? {}, places());
+    await manager.record(by, before ? 'device.change' : 'device.add', `${id} (${after!.kind} @ ${after!.attachedTo}): ${before ? `${transportText(before)} → ` : ''}${transportText(after!)}`);
+    res.status(before ? 200 : 201).json({ device: after });
+  });
+
+  r.delete('/manager/devices/config/:id', async (req, res) => {
+    const id = parse(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), req.params.id);
+    const by = who(req);
+    const { before } = await manager.deviceSettings.change(devicePort(), id, null, places());
+    await manager.record(by, 'device.remove', `${id} (${before!.kind} @ ${before!.attachedTo})`);
+    res.json({ removed: id });
   });
 
   // ---------------------------------------------------------- audit, reports, backup

@@ -160,6 +160,7 @@ export class Realtime {
       try {
         const claims: TokenClaims = this.o.accounts.verifyToken(tokenOf(s));
         if (claims.role === 'clerk') return next(connectError('FORBIDDEN', '需要管理员权限 / manager role required'));
+        s.data.claims = claims;
         next();
       } catch (err) {
         next(asConnectError(err));
@@ -340,6 +341,17 @@ export class Realtime {
     let s = this.staffs.get(id);
     if (!s) this.staffs.set(id, (s = new Stream()));
     return s;
+  }
+
+  /** An account whose tokens were ended (disabled, role or password changed) loses its live streams at once. */
+  disconnectUser(username: string): void {
+    for (const nsp of [this.nsp.staff, this.nsp.manager]) {
+      for (const sock of nsp.sockets.values()) {
+        if ((sock.data.claims as TokenClaims | undefined)?.sub !== username) continue;
+        sock.emit('revoked', { code: 'UNAUTHORIZED', message: '账号已停用或凭据已变更，请重新登录 / account disabled or credentials changed: sign in again' });
+        sock.disconnect(true);
+      }
+    }
   }
 
   /** Kick every socket; used by tests to simulate a network blip and by shutdown. */
