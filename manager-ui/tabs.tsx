@@ -369,8 +369,10 @@ export function SettingsTab({ token }: { token: string }) {
           </section>
           <Thresholds token={token} />
           <Accounts token={token} />
+          <Devices token={token} />
           <Services setup={s} token={token} onSaved={reload} />
           <CalendarCard key={`${s.calendar.holidays.join()}|${s.calendar.workdays.join()}`} calendar={s.calendar} token={token} onSaved={reload} />
+          <SetupJson setup={s} token={token} onSaved={reload} />
         </>
       )}
     </div>
@@ -380,7 +382,7 @@ export function SettingsTab({ token }: { token: string }) {
 function useSave(token: string, onSaved: () => void) {
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const run = async (path: string, method: 'PATCH' | 'PUT' | 'POST', body: unknown) => {
+  const run = async (path: string, method: 'PATCH' | 'PUT' | 'POST' | 'DELETE', body: unknown) => {
     setBusy(true);
     setNote(null);
     try {
@@ -672,16 +674,13 @@ function Accounts({ token }: { token: string }) {
             <th>{t('manager.acc.name')}</th>
             <th>{t('manager.acc.staffNo')}</th>
             <th>{t('manager.acc.role')}</th>
+            <th>{t('manager.acc.status')}</th>
+            <th />
           </tr>
         </thead>
         <tbody>
           {(list.data ?? []).map((a) => (
-            <tr data-account={a.username}>
-              <td class="num">{a.username}</td>
-              <td>{safeText(a.name)}</td>
-              <td class="num">{a.staffNo}</td>
-              <td>{t(`manager.role.${a.role}`)}</td>
-            </tr>
+            <AccountRow key={`${a.username}|${a.role}|${a.disabled}`} a={a} token={token} onSaved={reload} />
           ))}
         </tbody>
       </table>
@@ -709,6 +708,213 @@ function Accounts({ token }: { token: string }) {
         </button>
         <Note note={note} />
       </form>
+    </section>
+  );
+}
+
+function AccountRow({ a, token, onSaved }: { a: AccountLite; token: string; onSaved: () => void }) {
+  const [role, setRole] = useState<AccountLite['role']>(a.role);
+  const [password, setPassword] = useState('');
+  const { note, busy, run } = useSave(token, () => {
+    setPassword('');
+    onSaved();
+  });
+  const path = `/manager/accounts/${encodeURIComponent(a.username)}`;
+  return (
+    <tr data-account={a.username} class={a.disabled ? 'm-disabled' : ''}>
+      <td class="num">{a.username}</td>
+      <td>{safeText(a.name)}</td>
+      <td class="num">{a.staffNo}</td>
+      <td>
+        <select name="role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as AccountLite['role'])}>
+          {(['clerk', 'manager', 'admin'] as const).map((r) => (
+            <option value={r}>{t(`manager.role.${r}`)}</option>
+          ))}
+        </select>
+        {role !== a.role && (
+          <button type="button" class="btn" data-act="role" disabled={busy} onClick={() => void run(path, 'PATCH', { role })}>
+            {t('manager.acc.setRole')}
+          </button>
+        )}
+      </td>
+      <td data-status>{a.disabled ? t('manager.acc.disabled') : t('manager.acc.enabled')}</td>
+      <td class="m-inline">
+        <button type="button" class="btn" data-act="toggle" disabled={busy} onClick={() => void run(path, 'PATCH', { disabled: !a.disabled })}>
+          {a.disabled ? t('manager.acc.enable') : t('manager.acc.disable')}
+        </button>
+        <input type="password" name="newPassword" class="m-short" placeholder={t('manager.acc.newPassword')} value={password} autocomplete="new-password" onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+        <button type="button" class="btn" data-act="password" disabled={busy || password.length === 0} onClick={() => void run(path, 'PATCH', { password })}>
+          {t('manager.acc.resetPassword')}
+        </button>
+        <Note note={note} />
+      </td>
+    </tr>
+  );
+}
+
+// ------------------------------------------------------------------ devices
+
+interface DeviceConfigLite {
+  id: string;
+  kind: string;
+  attachedTo: string;
+  transport: { type: string } & Record<string, unknown>;
+}
+
+interface DeviceLive {
+  id: string;
+  status: 'online' | 'offline' | 'fault';
+}
+
+const transportText = (tr: DeviceConfigLite['transport']) =>
+  Object.entries(tr)
+    .map(([k, v]) => (k === 'type' ? String(v) : `${k}=${String(v)}`))
+    .join(' ');
+
+function Devices({ token }: { token: string }) {
+  const [cfg, reload] = useLoad<{ devices: DeviceConfigLite[] }>('/manager/devices/config', token);
+  const [live, reloadLive] = useLoad<DeviceLive[]>('/devices', token);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const [local, setLocal] = useState<{ ok: boolean; text: string } | null>(null);
+  const { note, busy, run } = useSave(token, () => {
+    setEditing(null);
+    reload();
+    // The new driver reports its health a moment after it opens.
+    setTimeout(reloadLive, 800);
+  });
+  if (cfg.error) return null; // a hall without a device registry has no such section
+  const devices = cfg.data?.devices ?? [];
+  const statusOf = (id: string) => live.data?.find((d) => d.id === id)?.status;
+  const edit = (id: string, body: unknown) => {
+    setLocal(null);
+    setEditing(id);
+    setText(JSON.stringify(body, null, 2));
+  };
+  const save = () => {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      setLocal({ ok: false, text: t('manager.dev.badJson') });
+      return;
+    }
+    const id = (body as { id?: unknown })?.id;
+    void run(`/manager/devices/config/${encodeURIComponent(typeof id === 'string' ? id : editing ?? '')}`, 'PUT', body);
+  };
+  return (
+    <section class="card m-dev-config">
+      <h2>{t('manager.set.devices')}</h2>
+      <table class="m-table">
+        <thead>
+          <tr>
+            <th>{t('manager.dev.id')}</th>
+            <th>{t('manager.dev.kind')}</th>
+            <th>{t('manager.dev.place')}</th>
+            <th>{t('manager.dev.transport')}</th>
+            <th>{t('manager.dev.status')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {devices.map((d) => (
+            <tr data-device-row={d.id}>
+              <td class="num">{d.id}</td>
+              <td>{d.kind}</td>
+              <td class="num">{d.attachedTo}</td>
+              <td class="num" data-transport>
+                {transportText(d.transport)}
+              </td>
+              <td data-status={statusOf(d.id) ?? ''}>{statusOf(d.id) ? t(`manager.device.${statusOf(d.id)!}`) : '—'}</td>
+              <td>
+                <button type="button" class="btn" data-act="edit" onClick={() => edit(d.id, d)}>
+                  {t('manager.dev.edit')}
+                </button>
+                <button type="button" class="btn" data-act="remove" disabled={busy} onClick={() => void run(`/manager/devices/config/${encodeURIComponent(d.id)}`, 'DELETE', undefined)}>
+                  {t('manager.dev.remove')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="m-inline">
+        <button type="button" class="btn" data-act="add" onClick={() => edit('', { id: '', kind: 'printer', attachedTo: '', transport: { type: 'tcp', host: '', port: 9100 } })}>
+          {t('manager.dev.add')}
+        </button>
+        <Note note={note} />
+      </div>
+      {editing !== null && (
+        <div class="m-json" data-editing={editing}>
+          <p class="m-hint">{t('manager.dev.hint')}</p>
+          <textarea name="device" rows={10} spellcheck={false} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+          <div class="m-inline">
+            <button type="button" class="btn btn-primary" data-act="save-device" disabled={busy} onClick={save}>
+              {t('manager.set.save')}
+            </button>
+            <Note note={local} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+// ------------------------------------------------------------------ the whole setup as JSON
+
+function SetupJson({ setup, token, onSaved }: { setup: SetupLite; token: string; onSaved: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [summary, setSummary] = useState('');
+  const [local, setLocal] = useState<{ ok: boolean; text: string } | null>(null);
+  const { note, busy, run } = useSave(token, onSaved);
+  return (
+    <section class="card m-setup-json">
+      <h2>{t('manager.set.setupJson')}</h2>
+      <p class="m-hint">{t('manager.set.setupHint')}</p>
+      {!open && (
+        <button
+          type="button"
+          class="btn"
+          data-act="open-setup"
+          onClick={() => {
+            setText(JSON.stringify(setup, null, 2));
+            setOpen(true);
+          }}
+        >
+          {t('manager.dev.edit')}
+        </button>
+      )}
+      {open && (
+        <>
+          <textarea name="setup" rows={18} spellcheck={false} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+          <div class="m-inline">
+            <label>
+              {t('manager.set.setupSummary')}
+              <input name="summary" value={summary} onInput={(e) => setSummary((e.target as HTMLInputElement).value)} />
+            </label>
+            <button
+              type="button"
+              class="btn btn-primary"
+              disabled={busy}
+              onClick={() => {
+                let parsed: unknown;
+                try {
+                  parsed = JSON.parse(text);
+                } catch {
+                  setLocal({ ok: false, text: t('manager.dev.badJson') });
+                  return;
+                }
+                setLocal(null);
+                void run('/manager/setup', 'PUT', { setup: parsed, ...(summary.trim() ? { summary: summary.trim() } : {}) });
+              }}
+            >
+              {t('manager.set.save')}
+            </button>
+            <Note note={local ?? note} />
+          </div>
+        </>
+      )}
     </section>
   );
 }

@@ -267,7 +267,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
         ...(d.code || d.detail ? { detail: [d.code, d.detail].filter(Boolean).join(' ') } : {}),
       })),
     deviceConfig: devices,
-    caseAlerts: () => caseModule.cases.supervision().cases,
+    // The manager's threshold (days before a promised deadline) decides when a case becomes an alert.
+    caseAlerts: () => caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays).cases,
     caseOutcomes: () =>
       caseModule.cases
         .list({ status: 'closed' })

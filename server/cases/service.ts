@@ -457,10 +457,11 @@ export class Cases {
 
   // ---------------------------------------------------------------- supervision and retention
 
-  supervision(now = this.now()): SupervisionReport {
+  /** `warnWorkingDays`: the manager's alert threshold when it asks (default: cases.json's). */
+  supervision(now = this.now(), warnWorkingDays = this.o.settings.warnWorkingDays): SupervisionReport {
     const setup = this.o.hall.setup;
     const day = localDay(now, setup.calendar);
-    const cases = caseAlerts(this.list({ status: 'closed' }), day, setup.calendar, this.o.settings.warnWorkingDays);
+    const cases = caseAlerts(this.list({ status: 'closed' }), day, setup.calendar, warnWorkingDays);
     const tickets = ticketAlerts(this.o.hall.state, setup, now, this.o.settings.serviceAlertFactor);
     return { at: this.iso(now), day, cases, tickets, counts: supervisionCounts(cases, tickets) };
   }
