@@ -173,6 +173,20 @@ describe("a manager's day from the dashboard (browser)", function () {
     await waitFor(async () => (await printerStatus()) === 'online', 'the new printer is online');
     expect((await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax', kioskId: 'kiosk-1' } })).body.ticket.printed).to.equal(true);
 
+    // The whole setup as JSON: a section renamed, checked as config/ is, in force for the kiosks at once.
+    await page.locator('[data-act="open-setup"]').click();
+    const setupBox = page.locator('.m-setup-json textarea[name="setup"]');
+    const whole = JSON.parse(await setupBox.inputValue());
+    const last = whole.sections.at(-1);
+    last.name = `${last.name}（含提取）`;
+    await setupBox.fill(JSON.stringify({ ...whole, sections: [...whole.sections.slice(0, -1), { ...last, dailyCapacity: 0 }] }));
+    await page.locator('.m-setup-json').getByRole('button', { name: '保存' }).click();
+    await page.locator('.m-setup-json .form-error').waitFor();
+    await setupBox.fill(JSON.stringify(whole));
+    await page.locator('.m-setup-json').getByRole('button', { name: '保存' }).click();
+    await waitText(page.locator('.m-setup-json .m-saved'), '已生效');
+    expect((await api(h.url, 'GET', '/api/v1/sections')).body.find((x: { id: string }) => x.id === last.id).name).to.equal(last.name);
+
     const accRow = page.locator('tr[data-account="staff11"]');
     await accRow.getByRole('button', { name: '停用' }).click();
     await waitText(page.locator('tr[data-account="staff11"] [data-status]'), '已停用');

@@ -9,6 +9,7 @@ import { createServer, type Server, type Socket as NetSocket } from 'node:net';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { PdfRenderer } from '../../server/cases/pdf-renderer.js';
+import { localInstant } from '../../server/hall/index.js';
 import { api, login, startTestHall, tempDir, type TestHall } from '../support/hall.js';
 import { until } from '../support/devices.js';
 
@@ -193,5 +194,84 @@ describe('manager settings: accounts, devices, report PDFs', () => {
     expect(text).to.contain(`月报 Monthly report ${month}`);
     expect(text).to.contain('每小时取号 Tickets per hour');
     expect(text).to.contain('取号 Issued：1');
+  });
+});
+
+describe('manager schedule and metrics', () => {
+  const CAL = { utcOffsetMinutes: 480, holidays: [], workdays: [] };
+  let t = localInstant('2026-11-30', '09:00', CAL);
+  let h: TestHall;
+  let admin: string;
+
+  beforeEach(async () => {
+    t = localInstant('2026-11-30', '09:00', CAL);
+    h = await startTestHall({ now: () => t });
+    admin = await login(h.url, 'admin', 'admin123');
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it("the first business day of a month writes last month's report and yesterday's, CSV and PDF, on the PDF worker", async () => {
+    const clerk = await login(h.url, 'staff10', 'staff123', 'w10');
+    await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax' } });
+    t += 12 * 60_000;
+    await api(h.url, 'POST', '/api/v1/windows/w10/call-next', { token: clerk });
+    const renderer = h.running.manager.o.pdf as PdfRenderer;
+    const before = renderer.rendered.worker;
+
+    t = localInstant('2026-12-01', '08:00', CAL);
+    await h.running.hall.execute({ type: 'OpenDay' }, { kind: 'system' });
+    await h.running.manager.reportsSettled();
+    admin = await login(h.url, 'admin', 'admin123');
+    const files = (await api(h.url, 'GET', '/api/v1/manager/reports', { token: admin })).body.map((f: any) => `${f.kind}/${f.name}`);
+    expect(files).to.include.members(['daily/2026-11-30.csv', 'daily/2026-11-30.pdf', 'monthly/2026-11.csv', 'monthly/2026-11.pdf']);
+    expect(renderer.rendered.worker - before).to.equal(2);
+    const res = await fetch(`${h.url}/api/v1/manager/reports/files/monthly/2026-11.csv`, { headers: { authorization: `Bearer ${admin}` } });
+    const rows = (await res.text()).replace(/^\uFEFF/, '').trim().split(/\r\n/).map((l) => l.split(','));
+    const hall = rows.find((r) => r[0] === 'hall')!;
+    expect(hall[1]).to.equal('2026-11-01..2026-11-30');
+    expect(hall[rows[0]!.indexOf('avg_wait_s')]).to.equal('720');
+  });
+
+  it('/metrics carries queue lengths, longest and finished waits, window states, device health and the outbox backlog', async () => {
+    const clerk = await login(h.url, 'staff10', 'staff123', 'w10');
+    await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax' } });
+    await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax' } });
+    t += 12 * 60_000;
+    await api(h.url, 'POST', '/api/v1/windows/w10/call-next', { token: clerk });
+    // The central system goes down and a rating waits in the outbox.
+    const mock = h.running.central.mock!;
+    await fetch(`${mock.url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ down: true }) });
+    await api(h.url, 'POST', '/api/v1/windows/w10/start', { token: clerk });
+    const done = (await api(h.url, 'POST', '/api/v1/windows/w10/finish', { token: clerk })).body.ticket as { id: string };
+    await h.running.hall.execute({ type: 'Rate', ticketId: done.id, level: 5 }, { kind: 'citizen' });
+    await until(() => h.running.central.link.outbox.status().backlog >= 1, 'the rating waits in the outbox');
+    await until(() => h.running.devices.list().find((d) => d.id === 'kiosk-1-printer')?.status === 'online', 'the simulated printer is online');
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    expect(text).to.match(/^hall_queue_waiting\{section="tax"\} 1$/m);
+    expect(text).to.match(/^hall_queue_longest_wait_seconds\{section="tax"\} 720$/m);
+    expect(text).to.match(/^hall_wait_seconds_count 1$/m);
+    expect(text).to.match(/^hall_window_status\{window="w10",status="open"\} 1$/m);
+    expect(text).to.match(/^hall_device_up\{device="kiosk-1-printer",kind="printer"\} 1$/m);
+    expect(text).to.match(/^hall_outbox_backlog [1-9]\d*$/m);
+  });
+
+  it("a follow-up's deadline follows the working days set live in the setup", async () => {
+    const setup = (await api(h.url, 'GET', '/api/v1/manager/setup', { token: admin })).body;
+    const put = await api(h.url, 'PUT', '/api/v1/manager/setup', { token: admin, body: { setup: { ...setup, rules: { ...setup.rules, followUpWorkingDays: 5 } }, summary: '差评回访期限 5 个工作日' } });
+    expect(put.status, JSON.stringify(put.body)).to.equal(200);
+    const bad = await api(h.url, 'PUT', '/api/v1/manager/setup', { token: admin, body: { setup: { ...setup, rules: { ...setup.rules, followUpWorkingDays: 0 } } } });
+    expect(bad.status).to.equal(400);
+    const clerk = await login(h.url, 'staff10', 'staff123', 'w10');
+    await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax' } });
+    await api(h.url, 'POST', '/api/v1/windows/w10/call-next', { token: clerk });
+    await api(h.url, 'POST', '/api/v1/windows/w10/start', { token: clerk });
+    const done = (await api(h.url, 'POST', '/api/v1/windows/w10/finish', { token: clerk })).body.ticket as { id: string };
+    await h.running.hall.execute({ type: 'Rate', ticketId: done.id, level: 2, reasons: ['办理时间长'] }, { kind: 'citizen' });
+    const list = (await api(h.url, 'GET', '/api/v1/manager/follow-ups', { token: admin })).body;
+    expect(list[0].dueDate).to.equal('2026-12-07'); // Monday 30 Nov + 5 working days
+    const audit = (await api(h.url, 'GET', '/api/v1/manager/audit', { token: admin })).body;
+    expect(audit[0]).to.include({ action: 'setup.change', detail: '差评回访期限 5 个工作日' });
   });
 });
