@@ -214,6 +214,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
     // Closed cases go to the central approval system through the outbox; the case module writes the contract's shape.
     outbox: opts.caseOutbox ?? central.link.outbox,
+    // Accepted cases are followed into the back office until central reports them done.
+    ...(central.link.client ? { progress: central.link.client } : {}),
   });
 
   const views = new Views(config, () => hall.setup);
@@ -272,8 +274,11 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     caseOutcomes: () =>
       caseModule.cases
         .list({ status: 'closed' })
-        .filter((c) => c.outcome === 'done' && c.decidedDay)
-        .map((c) => ({ sectionId: c.sectionId, windowId: c.windowId, clerkId: c.clerk.id, dueDate: c.promisedDue ?? c.decidedDay!, completedDay: c.decidedDay! })),
+        .flatMap((c) => {
+          // 即办件 complete at the window, 承诺件 when central reports them done (older records lack completedDay).
+          const completedDay = c.completedDay ?? (c.outcome === 'done' ? c.decidedDay : undefined);
+          return completedDay && c.decidedDay ? [{ sectionId: c.sectionId, windowId: c.windowId, clerkId: c.clerk.id, dueDate: c.promisedDue ?? c.decidedDay, completedDay }] : [];
+        }),
     // The outbox's backlog and errors: one alert per outage (keyed by when it began), not one per attempt.
     outbox: () => {
       const s = central.link.outbox.status();

@@ -21,6 +21,8 @@ export const casesConfigSchema = z.strictObject({
   serviceAlertFactor: z.number().min(1).max(10).default(2),
   /** How often supervision is recomputed and pushed to the manager, seconds. Default 30. */
   superviseEverySeconds: int(5, 3600).default(30),
+  /** How often accepted cases' progress is asked of the central approval system, seconds. Default 60. */
+  trackEverySeconds: int(1, 86400).default(60),
   /** Thermal slip width in columns (32 on 58 mm paper, 48 on 80 mm). Default 48. */
   slipColumns: int(16, 96).default(48),
 });

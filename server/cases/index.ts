@@ -12,7 +12,7 @@ import { findCjkFont, parseFontSpec } from './documents.js';
 import { PdfRenderer } from './pdf-renderer.js';
 import { caseRoutes } from './routes.js';
 import { Sealer } from './seal.js';
-import { type CaseOutbox, Cases, type IdentitySource, type SlipPrinter } from './service.js';
+import { type CaseOutbox, type CaseProgressSource, Cases, type IdentitySource, type SlipPrinter } from './service.js';
 import { CaseStore } from './store.js';
 import type { SupervisionReport } from './supervision.js';
 
@@ -30,6 +30,8 @@ export interface CaseModuleOptions {
   identities?: IdentitySource;
   printer?: SlipPrinter;
   outbox?: CaseOutbox;
+  /** The central system's progress answers: accepted cases are followed until central reports them done. */
+  progress?: CaseProgressSource;
 }
 
 export interface CaseModule {
@@ -60,6 +62,7 @@ export async function startCases(o: CaseModuleOptions): Promise<CaseModule> {
     ...(o.identities ? { identities: o.identities } : {}),
     ...(o.printer ? { printer: o.printer } : {}),
     ...(o.outbox ? { outbox: o.outbox } : {}),
+    ...(o.progress ? { progress: o.progress } : {}),
   });
   const timers: NodeJS.Timeout[] = [];
   const purge = () => void cases.purgeExpired().catch((err: Error) => o.log.error({ err: err.message }, 'case purge failed'));
@@ -74,6 +77,13 @@ export async function startCases(o: CaseModuleOptions): Promise<CaseModule> {
     const pushTimer = setInterval(push, 60_000);
     pushTimer.unref();
     timers.push(pushTimer);
+  }
+
+  if (o.progress) {
+    const track = () => void cases.trackCentral().catch((err: Error) => o.log.error({ err: err.message }, 'following cases at central failed'));
+    const trackTimer = setInterval(track, o.settings.trackEverySeconds * 1000);
+    trackTimer.unref();
+    timers.push(trackTimer);
   }
 
   return {
@@ -97,6 +107,7 @@ export async function startCases(o: CaseModuleOptions): Promise<CaseModule> {
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await cases.trackingIdle();
       await pdf.close();
       await store.close();
     },

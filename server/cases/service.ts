@@ -16,7 +16,7 @@ import { type CjkFont, type DocumentContext, OUTCOME_FILES, OUTCOME_TITLES, outc
 import type { PdfRenderer } from './pdf-renderer.js';
 import type { CaseStore } from './store.js';
 import { caseAlerts, caseDeadlines, supervisionCounts, ticketAlerts, type SupervisionReport } from './supervision.js';
-import type { Applicant, CaseMaterial, CaseOutcome, CaseRecord, CaseView, MaterialState } from './types.js';
+import type { Applicant, CaseMaterial, CaseOutcome, CaseRecord, CaseView, CentralCaseStatus, MaterialState } from './types.js';
 import type { Sealer } from './seal.js';
 
 /** The identity a window's ID-card reader read last (the device registry provides it). */
@@ -37,6 +37,18 @@ export interface SlipPrinter {
   printAtWindow(windowId: string, bytes: Buffer): Promise<{ printed: boolean; code?: string; message?: string }>;
 }
 
+/** A case's progress as the central approval system reports it (the contract's Progress, the fields used here). */
+export interface CentralProgress {
+  status: CentralCaseStatus;
+  steps: { status: CentralCaseStatus; at: string }[];
+  updatedAt: string;
+}
+
+/** Asks the central approval system how a case stands; never throws (the central link's client). */
+export interface CaseProgressSource {
+  progressByCase(caseId: string): Promise<{ ok: true; value: CentralProgress } | { ok: false; reason: 'not_found' | 'unreachable' | 'refused'; code?: string; message?: string }>;
+}
+
 /** The narrow part of the central outbox that cases use. */
 export interface CaseOutbox {
   enqueue(input: { kind: 'case'; key: string; idempotencyKey: string; payload: unknown }): Promise<unknown>;
@@ -54,6 +66,7 @@ export interface CasesOptions {
   identities?: IdentitySource;
   printer?: SlipPrinter;
   outbox?: CaseOutbox;
+  progress?: CaseProgressSource;
 }
 
 export interface NewCase {
@@ -63,6 +76,15 @@ export interface NewCase {
   ticketId?: string;
   /** Typed applicant, or `card` for what the window's reader read last. */
   applicant: { name: string; idNumber: string; phone?: string } | 'card';
+}
+
+/** What one round of trackCentral did. */
+export interface TrackRound {
+  asked: number;
+  changed: number;
+  completed: number;
+  /** Why the round stopped early (central unreachable or refusing). */
+  error?: string;
 }
 
 export interface Decision {
@@ -112,6 +134,10 @@ export interface CasePushBody {
 }
 
 const CARD_MAX_AGE_MS = 60_000;
+/** Central stages after which nothing more happens to a case. */
+const FINAL_STATUSES: ReadonlySet<CentralCaseStatus> = new Set(['done', 'refused']);
+/** Cases asked about per tracking round, oldest answer first; the rest wait for the next round. */
+const TRACK_BATCH = 200;
 const MAX_PAGES = 40;
 /** Scans are normalised to this width (A4 at about 200 dpi) and to grayscale JPEG. */
 const PAGE_WIDTH = 1654;
@@ -127,6 +153,9 @@ export class Cases {
   private readonly hallCode: string;
   /** Case versions being handed to the outbox right now. */
   private readonly pushing = new Set<string>();
+  /** When central was last asked about each case (memory only: an answer that changed nothing is not written). */
+  private readonly asked = new Map<string, number>();
+  private tracking: Promise<TrackRound> | null = null;
 
   constructor(private readonly o: CasesOptions) {
     this.hallCode = o.config.hall.code;
@@ -338,6 +367,8 @@ export class Cases {
       updatedAt: this.iso(now),
       purgeAfter: addDays(day, this.o.settings.retentionDays),
       ...(d.remark ? { remark: d.remark } : {}),
+      // 即办件 end at the window; 承诺件 end when central reports them done (trackCentral).
+      ...(d.outcome === 'done' ? { completedAt: this.iso(now), completedDay: day } : {}),
     };
     if (d.outcome === 'accepted' || d.outcome === 'accepted_pending') Object.assign(closed, caseDeadlines(day, r, cal));
     if (d.outcome === 'accepted_pending') {
@@ -453,6 +484,67 @@ export class Cases {
       }
     }
     return n;
+  }
+
+  /** Accepted cases the back office has not finished yet: these are the ones whose progress is asked. */
+  private awaitingCentral(r: CaseRecord): boolean {
+    return (
+      r.status === 'closed' &&
+      (r.outcome === 'accepted' || r.outcome === 'accepted_pending') &&
+      r.pushed === r.version &&
+      !r.completedDay &&
+      !(r.central && FINAL_STATUSES.has(r.central.status))
+    );
+  }
+
+  /**
+   * One round of following cases into the back office: asks central for the progress of each accepted case
+   * not finished yet (oldest answer first, at most TRACK_BATCH), and records a changed stage, and the
+   * completion day once central says done. Stops the round at the first sign that central is unreachable.
+   * Rounds never overlap: a caller during a round gets that round.
+   */
+  trackCentral(): Promise<TrackRound> {
+    if (!this.o.progress) return Promise.resolve({ asked: 0, changed: 0, completed: 0 });
+    this.tracking ??= this.trackRound(this.o.progress).finally(() => (this.tracking = null));
+    return this.tracking;
+  }
+
+  /** Resolves when no tracking round is running (for shutdown). */
+  async trackingIdle(): Promise<void> {
+    await this.tracking?.catch(() => undefined);
+  }
+
+  private async trackRound(source: CaseProgressSource): Promise<TrackRound> {
+    const due = [...this.o.store.all()].filter((r) => this.awaitingCentral(r));
+    due.sort((a, b) => (this.asked.get(a.id) ?? 0) - (this.asked.get(b.id) ?? 0));
+    const round: TrackRound = { asked: 0, changed: 0, completed: 0 };
+    for (const r of due.slice(0, TRACK_BATCH)) {
+      const answer = await source.progressByCase(r.id);
+      round.asked++;
+      this.asked.set(r.id, this.now());
+      if (!answer.ok) {
+        if (answer.reason === 'not_found') continue; // still in the outbox: asked again next round
+        round.error = answer.code ?? answer.reason;
+        break;
+      }
+      const p = answer.value;
+      const latest = this.o.store.get(r.id);
+      if (!latest || (latest.central?.status === p.status && latest.central.updatedAt === p.updatedAt)) continue;
+      const cal = this.o.hall.setup.calendar;
+      const done = p.status === 'done' ? p.steps.find((s) => s.status === 'done') : undefined;
+      const doneMs = done ? Date.parse(done.at) : NaN;
+      // The revision stays: what central reports is not a change the hall sends back.
+      const next: CaseRecord = {
+        ...latest,
+        central: { status: p.status, steps: p.steps.map((s) => ({ status: s.status, at: s.at })), updatedAt: p.updatedAt, checkedAt: this.iso(this.now()) },
+        ...(Number.isFinite(doneMs) ? { completedAt: this.iso(doneMs), completedDay: localDay(doneMs, cal) } : {}),
+      };
+      await this.o.store.put(next);
+      round.changed++;
+      if (next.completedDay) round.completed++;
+    }
+    if (round.changed || round.error) this.o.log.info({ ...round }, 'case progress from central');
+    return round;
   }
 
   // ---------------------------------------------------------------- supervision and retention

@@ -40,7 +40,7 @@ export interface CaseAlert {
 }
 
 /**
- * Alerts for cases still in the back office: accepted (受理) and 容缺受理 ones, each against its promised
+ * Alerts for cases still in the back office (not reported done by central): accepted (受理) and 容缺受理 ones, each against its promised
  * deadline (warning when `warnWorkingDays` or fewer are left, overdue after it), its legal deadline, and for
  * 容缺受理 the commitment due date of the missing materials.
  */
@@ -48,6 +48,8 @@ export function caseAlerts(cases: Iterable<CaseView>, today: string, cal: Calend
   const out: CaseAlert[] = [];
   for (const c of cases) {
     if (c.status !== 'closed' || (c.outcome !== 'accepted' && c.outcome !== 'accepted_pending') || !c.promisedDue) continue;
+    // Finished in the back office (or ended there by a refusal): nothing left to watch.
+    if (c.completedDay || c.central?.status === 'done' || c.central?.status === 'refused') continue;
     const base = { caseId: c.id, serviceCode: c.serviceCode, serviceName: c.serviceName, windowId: c.windowId, ...(c.receiptNo ? { receiptNo: c.receiptNo } : {}) };
     if (c.legalDue && today > c.legalDue) {
       out.push({ ...base, level: 'legal_overdue', due: c.legalDue, workingDaysLeft: workingDaysBetween(today, c.legalDue, cal) });

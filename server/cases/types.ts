@@ -79,6 +79,26 @@ export interface CaseView {
   updatedAt: string;
   /** Local day on which the case may be purged (retention from the decision). */
   purgeAfter?: string;
+  /**
+   * What the central approval system last said of the case (the hall asks it; the contract has no callback).
+   * Not part of the case's revision: it never goes back to central.
+   */
+  central?: CentralTrack;
+  /** When the back office finished the case (central's `done` step, or the decision for 即办件), and that local day. */
+  completedAt?: string;
+  completedDay?: string;
+}
+
+/** Central's stages of a case, as in the contract's Progress. */
+export type CentralCaseStatus = 'received' | 'accepted' | 'review' | 'approved' | 'done' | 'refused' | 'notice_issued';
+
+export interface CentralTrack {
+  status: CentralCaseStatus;
+  steps: { status: CentralCaseStatus; at: string }[];
+  /** Central's own time of its latest step. */
+  updatedAt: string;
+  /** When the hall last asked. */
+  checkedAt: string;
 }
 
 /** What the store keeps per case: the view plus the sealed applicant. */

@@ -100,6 +100,8 @@ export class CentralClient implements OutboxSender {
       return { ok: true, duplicate };
     }
     const e = await errorOf(res);
+    // Central holds a newer revision of this case: the older one is obsolete, not a fault for the manager.
+    if (res.status === 409 && e.code === 'STALE_REVISION') return { ok: true, superseded: true };
     const ra = retryAfterMs(res.headers.get('retry-after'));
     return { ok: false, retry: isRetryable(res.status), code: e.code, message: `HTTP ${res.status}: ${e.message}`, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
   }

@@ -45,7 +45,11 @@ export interface OutboxItem extends OutboxInput {
 
 /** How one delivery attempt ended, as the sender reports it. */
 export type SendResult =
-  | { ok: true; duplicate?: boolean }
+  /**
+   * `duplicate`: central had recorded this very item already. `superseded`: central holds a newer revision of
+   * the same thing (e.g. STALE_REVISION of a case), so this one has nothing left to say: settled, not parked.
+   */
+  | { ok: true; duplicate?: boolean; superseded?: boolean }
   | { ok: false; retry: boolean; code: string; message: string; retryAfterMs?: number };
 
 /** Delivers one item to the central side. Must not throw; a thrown error counts as a retryable failure. */
@@ -73,6 +77,8 @@ export interface OutboxStatus {
   delivered: number;
   /** Deliveries the central side answered as already recorded. */
   duplicates: number;
+  /** Deliveries settled because central already held a newer revision of the same thing (included in `delivered`). */
+  superseded: number;
   /** Items the central side refused for good; they wait for the manager. */
   rejected: number;
   /** The last failed attempt, or null when the last attempt since it succeeded. */
@@ -129,9 +135,9 @@ export interface OutboxOptions {
 // ---------------------------------------------------------------- records on disk
 
 type LogRecord =
-  | { t: 'h'; nextId: number; delivered: number; duplicates: number; marks: Record<string, unknown> }
+  | { t: 'h'; nextId: number; delivered: number; duplicates: number; superseded?: number; marks: Record<string, unknown> }
   | { t: 'e'; id: number; at: number; kind: OutboxKind; key: string; ik: string; p: string; sealed: boolean }
-  | { t: 'd'; id: number; at: number; dup?: boolean }
+  | { t: 'd'; id: number; at: number; dup?: boolean; sup?: boolean }
   | { t: 'x'; id: number; at: number; code: string; message: string }
   | { t: 'r'; id: number; at: number }
   | { t: 'm'; name: string; value: unknown };
@@ -190,6 +196,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
   private nextId = 1;
   private delivered = 0;
   private duplicates = 0;
+  private superseded = 0;
   private readonly marks = new Map<string, unknown>();
   /** Owed and rejected items by id. */
   private readonly entries = new Map<number, Entry>();
@@ -319,6 +326,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
       byKind,
       delivered: this.delivered,
       duplicates: this.duplicates,
+      superseded: this.superseded,
       rejected,
       lastError: this.lastError,
       lastSuccessAt: this.lastSuccessAt === null ? null : new Date(this.lastSuccessAt).toISOString(),
@@ -450,6 +458,10 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
       this.entries.delete(e.item.id);
       this.delivered++;
       if (r.duplicate) this.duplicates++;
+      if (r.superseded) {
+        this.superseded++;
+        this.log('info', 'outbox: central already holds a newer revision; this one is settled', { id: e.item.id, kind: e.item.kind, key });
+      }
       this.lastSuccessAt = now;
       this.lastError = null;
       this.central = 'up';
@@ -457,7 +469,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
       this.emitStatus();
       this.emit('delivered', e.item);
       // A lost 'd' record only means one more delivery after a crash, which the idempotency key absorbs.
-      await this.write([{ t: 'd', id: e.item.id, at: now, ...(r.duplicate ? { dup: true } : {}) }]).catch((err: unknown) =>
+      await this.write([{ t: 'd', id: e.item.id, at: now, ...(r.duplicate ? { dup: true } : {}), ...(r.superseded ? { sup: true } : {}) }]).catch((err: unknown) =>
         this.log('warn', 'outbox: delivery record not written', { id: e.item.id, err: errorText(err) }),
       );
       this.maybeCompact();
@@ -605,6 +617,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
         this.nextId = Math.max(this.nextId, r.nextId);
         this.delivered = r.delivered;
         this.duplicates = r.duplicates;
+        this.superseded = r.superseded ?? 0;
         for (const [k, v] of Object.entries(r.marks)) this.marks.set(k, v);
         return;
       case 'e': {
@@ -627,6 +640,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
         this.entries.delete(r.id);
         this.delivered++;
         if (r.dup) this.duplicates++;
+        if (r.sup) this.superseded++;
         this.lastSuccessAt = Math.max(this.lastSuccessAt ?? 0, r.at);
         return;
       }
@@ -711,7 +725,7 @@ export class Outbox extends EventEmitter<{ status: [OutboxStatus]; delivered: [O
     this.writing = new Promise<void>((r) => (release = r));
     try {
       const records: LogRecord[][] = [
-        [{ t: 'h', nextId: this.nextId, delivered: this.delivered, duplicates: this.duplicates, marks: Object.fromEntries(this.marks) }],
+        [{ t: 'h', nextId: this.nextId, delivered: this.delivered, duplicates: this.duplicates, superseded: this.superseded, marks: Object.fromEntries(this.marks) }],
       ];
       for (const e of [...this.entries.values()].sort((a, b) => a.item.id - b.item.id)) {
         const rec: LogRecord[] = [this.itemRecord(e.item)];

@@ -246,6 +246,7 @@ export interface CentralView {
     byKind: Record<'case' | 'rating' | 'daily-stats', number>;
     delivered: number;
     duplicates: number;
+    superseded: number;
     rejected: number;
     lastError: { at: string; code: string; message: string; kind: string; key: string; attempts: number } | null;
     lastSuccessAt: string | null;

@@ -248,19 +248,31 @@ describe('central link of the hall server', function () {
     expect(p.body.progress).to.include({ caseId: kase.id, status: 'accepted', applicantName: '欧**明' });
   });
 
-  it('parks a push central refuses for good and shows it to the manager; requeue and retry check their input', async () => {
-    const bad = { ...sampleCase('C-000300'), revision: 2 };
-    const good = sampleCase('C-000300', 3);
+  it('settles a revision older than the one central holds as superseded instead of parking it', async () => {
     await c.mock.setFaults({});
-    // Revision 2 arrives first; then a revision 1 that central must refuse as stale.
     const link = h.running.central.link;
-    await link.outbox.enqueue({ kind: 'case', key: 'C-000300', idempotencyKey: 'case:C-000300:2', payload: bad });
+    // Revision 2 arrives first; then a revision 1 that central refuses as stale: nothing is lost, nothing waits for the manager.
+    await link.outbox.enqueue({ kind: 'case', key: 'C-000300', idempotencyKey: 'case:C-000300:2', payload: { ...sampleCase('C-000300'), revision: 2 } });
     await link.outbox.enqueue({ kind: 'case', key: 'C-000300', idempotencyKey: 'case:C-000300:1', payload: sampleCase('C-000300', 1) });
-    await link.outbox.enqueue({ kind: 'case', key: 'C-000300', idempotencyKey: 'case:C-000300:3', payload: good });
-    await until(() => c.mock.received('case').length === 2 && link.outbox.status().rejected === 1, 20_000, 'refusal');
+    await link.outbox.enqueue({ kind: 'case', key: 'C-000300', idempotencyKey: 'case:C-000300:3', payload: sampleCase('C-000300', 3) });
+    await until(() => link.outbox.status().backlog === 0, 20_000, 'all settled');
+    expect(c.mock.received('case').map((r) => r.revision)).to.deep.equal([2, 3]);
+    const st = await api(h.url, 'GET', '/api/v1/central/status', { token: manager });
+    expect(st.body.outbox).to.include({ rejected: 0, superseded: 1 });
+    expect((await api(h.url, 'GET', '/api/v1/central/outbox/rejected', { token: manager })).body.items).to.deep.equal([]);
+  });
+
+  it('parks a push central refuses for good and shows it to the manager; requeue and retry check their input', async () => {
+    await c.mock.setFaults({});
+    const link = h.running.central.link;
+    // A document whose digest does not match its bytes: central refuses it with 400, a retry cannot change that.
+    const bad = sampleCase('C-000301');
+    bad.documents[0]!.sha256 = '0'.repeat(64);
+    await link.outbox.enqueue({ kind: 'case', key: 'C-000301', idempotencyKey: 'case:C-000301:1', payload: bad });
+    await until(() => link.outbox.status().rejected === 1, 20_000, 'refusal');
     const rejected = await api(h.url, 'GET', '/api/v1/central/outbox/rejected', { token: manager });
     expect(rejected.body.items).to.have.length(1);
-    expect(rejected.body.items[0]).to.include({ code: 'STALE_REVISION', kind: 'case', key: 'C-000300' });
+    expect(rejected.body.items[0]).to.include({ code: 'DOCUMENT_DIGEST_MISMATCH', kind: 'case', key: 'C-000301' });
     expect(JSON.stringify(rejected.body)).not.to.include('11010519491231002X');
     const st = await api(h.url, 'GET', '/api/v1/central/status', { token: manager });
     expect(st.body.outbox.rejected).to.equal(1);
