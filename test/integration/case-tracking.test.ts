@@ -33,7 +33,7 @@ describe('cases followed at central (integration)', function () {
     await c.close();
   });
 
-  async function accept(serviceCode: string): Promise<{ id: string; promisedDue: string }> {
+  async function accept(serviceCode: string): Promise<{ id: string; version: number; promisedDue: string }> {
     const made = await api(h.url, 'POST', '/api/v1/cases', { token: clerk, body: { windowId: 'w1', serviceCode, applicant: { name: '欧阳小明', idNumber: ID } } });
     expect(made.status).to.equal(201);
     const kase = made.body.case as { id: string; materials: { name: string }[] };
