@@ -1,15 +1,17 @@
 // Case capture (办件受理) at the window: pick the service, take the applicant from the window's ID-card
-// reader or type them in, tick the materials, upload scanned pages, choose the outcome. The server numbers,
-// dates and writes the documents; this panel shows the result and opens the PDFs. No full ID number is kept
-// here after the request that sends it.
+// reader or type them in, tick the materials, scan pages on the window's document scanner or upload them,
+// choose the outcome. The server numbers, dates and writes the documents; this panel shows the result, opens
+// the PDFs and follows the case at central. A receipt or ticket read by the window's code scanner (or typed
+// into the lookup field) opens its case here. No full ID number is kept here after the request that sends it.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StaffSnapshot } from '../server/realtime/contract.js';
-import type { CaseOutcome, CaseView, MaterialState } from '../server/cases/types.js';
+import type { CaseLookup, CaseOutcome, CaseView, CentralCaseStatus, MaterialState } from '../server/cases/types.js';
 import { API_PREFIX, api, asApiError, errorFromBody, type ApiError } from '../ui-shared/api.js';
 import { errText, name, t } from '../ui-shared/page.js';
 import type { MessageKey } from '../ui-shared/i18n/index.js';
-import { safeText } from '../ui-shared/format.js';
+import { hallTime, safeText } from '../ui-shared/format.js';
+import { useDesk } from './desk.js';
 
 interface ServiceItem {
   code: string;
@@ -41,7 +43,55 @@ export function CasePanel({ snap, token, windowId }: { snap: StaffSnapshot; toke
   const [print, setPrint] = useState<{ printed: boolean; code?: string; message?: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [card, setCard] = useState<{ nameMasked: string; usableUntil: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [lookupCode, setLookupCode] = useState('');
   const first = useRef<HTMLSelectElement>(null);
+
+  /** Opens what a scanned or typed code names: a case of this window, or the form for today's ticket. */
+  const open = async (found: CaseLookup) => {
+    setError(null);
+    if (found.kind === 'none') {
+      setNotice(null);
+      setError({ code: 'CASE_NOT_FOUND', message: t('case.scanNotFound'), status: 404 } as ApiError);
+      return;
+    }
+    if (found.kind === 'ticket') {
+      setNotice(t('case.scanTicket', { number: found.number }));
+      if (found.current && kase?.status === 'closed') (setKase(null), setPrint(null));
+      return;
+    }
+    if (found.windowId !== windowId) {
+      const w = snap.windows.find((x) => x.id === found.windowId);
+      setNotice(t('case.scanOtherWindow', { no: found.receiptNo ?? found.caseId, window: w ? t('window.label', { n: w.number }) : found.windowId }));
+      return;
+    }
+    await call(async () => {
+      const r = await api<{ case: CaseView }>(`/cases/${encodeURIComponent(found.caseId)}`, { token });
+      setKase(r.case);
+      setPrint(null);
+      setNotice(t('case.scanOpened', { no: r.case.receiptNo ?? r.case.id }));
+    });
+  };
+
+  useDesk(token, {
+    card: (c) => setCard({ nameMasked: c.nameMasked, usableUntil: c.usableUntil }),
+    cardError: (e) => setError({ code: e.code, message: t('case.cardFailed', { why: errText(e.code, e.message) }), status: 409 } as ApiError),
+    scan: (x) => void open(x.found),
+  });
+  const cardLive = card && Date.parse(card.usableUntil) > Date.now() ? card : null;
+
+  // A closed accepted case keeps moving at central: look again now and then while it is shown.
+  useEffect(() => {
+    if (kase?.status !== 'closed' || (kase.outcome !== 'accepted' && kase.outcome !== 'accepted_pending') || kase.completedDay) return;
+    const id = kase.id;
+    const timer = setInterval(() => {
+      api<{ case: CaseView }>(`/cases/${encodeURIComponent(id)}`, { token })
+        .then((r) => setKase((cur) => (cur?.id === id ? r.case : cur)))
+        .catch(() => undefined);
+    }, 30_000);
+    return () => clearInterval(timer);
+  }, [kase?.id, kase?.status, kase?.completedDay, token]);
 
   // Resume the newest open draft of this window after a reload.
   useEffect(() => {
@@ -50,14 +100,19 @@ export function CasePanel({ snap, token, windowId }: { snap: StaffSnapshot; toke
       .catch(() => undefined);
   }, [token, windowId]);
 
-  // C focuses the case form, as the queue actions have their single keys.
+  // C focuses the case form and D scans pages into the draft, as the queue actions have their single keys.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key.toUpperCase() !== 'C' || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
+      const key = e.key.toUpperCase();
+      if ((key !== 'C' && key !== 'D') || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
       const el = e.target as HTMLElement | null;
       if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable)) return;
       if (document.querySelector('.overlay')) return;
       e.preventDefault();
+      if (key === 'D') {
+        (document.querySelector('#case-panel [data-action="scan-pages"]:not([disabled])') as HTMLElement | null)?.click();
+        return;
+      }
       document.getElementById('case-panel')?.scrollIntoView({ block: 'nearest' });
       (document.querySelector('#case-panel [data-first]') as HTMLElement | null)?.focus();
     };
@@ -90,7 +145,39 @@ export function CasePanel({ snap, token, windowId }: { snap: StaffSnapshot; toke
             {kase.ticketNumber ? ` · ${t('case.ticket', { number: kase.ticketNumber })}` : ''}
           </span>
         )}
+        <form
+          class="c-lookup"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const code = lookupCode.trim();
+            if (!code) return;
+            void call(async () => {
+              try {
+                await open(await api<CaseLookup>(`/cases/lookup?code=${encodeURIComponent(code)}`, { token }));
+                setLookupCode('');
+              } catch (err) {
+                if (asApiError(err).code === 'CASE_NOT_FOUND') return void open({ kind: 'none' });
+                throw err;
+              }
+            });
+          }}
+        >
+          <input aria-label={t('case.lookup')} placeholder={t('case.lookup')} maxLength={80} value={lookupCode} onInput={(e) => setLookupCode(e.currentTarget.value)} />
+          <button type="submit" class="btn btn-ghost" disabled={busy || !lookupCode.trim()}>
+            {t('case.lookupGo')}
+          </button>
+        </form>
       </div>
+      {notice && (
+        <p class="c-result is-ok" role="status" data-notice>
+          {notice}
+        </p>
+      )}
+      {cardLive && !kase && (
+        <p class="c-card-read" role="status" data-card>
+          {t('case.cardRead', { name: safeText(cardLive.nameMasked) })} <small>{t('case.cardReadUntil', { time: hallTime(cardLive.usableUntil, true) })}</small>
+        </p>
+      )}
       {!kase && <NewCase snap={snap} busy={busy} firstRef={first} onCreate={(body) => call(async () => setKase((await api<{ case: CaseView }>('/cases', { method: 'POST', body: { windowId, ...body }, token })).case))} />}
       {kase?.status === 'draft' && (
         <Draft
@@ -274,6 +361,22 @@ function Draft(props: {
         {t('case.pages')} <small>{t('case.pagesCount', { n: kase.pages.length })}</small>
       </h3>
       <div class="c-pages">
+        <button
+          type="button"
+          class="btn btn-primary c-scan"
+          data-action="scan-pages"
+          title={t('case.scanKey')}
+          aria-keyshortcuts="D"
+          disabled={props.busy}
+          onClick={() =>
+            call(async () => {
+              const r = await api<{ case: CaseView; scanned: number }>(`${path}/scan`, { method: 'POST', token, body: {}, timeoutMs: 120_000 });
+              props.onChange(r.case);
+            })
+          }
+        >
+          <kbd>D</kbd> {t('case.scan')}
+        </button>
         {kase.pages.map((p) => (
           <span class="c-page" data-page={p.id}>
             <span class="num">{p.id.slice(0, 3)}</span>
@@ -382,11 +485,15 @@ function Closed(props: {
   onNew: () => void;
 }) {
   const { kase, print, token, call } = props;
+  const followed = kase.outcome === 'accepted' || kase.outcome === 'accepted_pending';
+  const central: string | undefined = followed ? (kase.central ? t(`case.central.${kase.central.status as CentralCaseStatus}` as MessageKey) : t('case.central.pending')) : undefined;
   const rows: [MessageKey, string | undefined][] = [
     ['case.receiptNo', kase.receiptNo],
     ['case.promisedDue', kase.promisedDue],
     ['case.legalDue', kase.legalDue],
     ['case.commitmentDue', kase.commitmentDue],
+    ['case.central', central],
+    ['case.completedAt', kase.completedAt && followed ? `${kase.completedDay} ${hallTime(kase.completedAt)}` : undefined],
   ];
   return (
     <div class="c-case-closed" data-outcome={kase.outcome}>

@@ -14,7 +14,7 @@ import { localDay } from './hall/index.js';
 import { AgentHub } from './devices/agents.js';
 import { caseIdentitiesOf, windowSlipPrinterOf } from './devices/adapters.js';
 import { kioskPrintingOf } from './devices/kiosk.js';
-import { DeviceService } from './devices/service.js';
+import { DeviceService, IDENTITY_TTL_MS } from './devices/service.js';
 import { DeviceStreams } from './devices/streams.js';
 import { createRequestListener, PAGES } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
@@ -32,6 +32,8 @@ import { findVoicePack, loadVoicePack } from './voice/pack.js';
 import { voiceRouter } from './voice/routes.js';
 import { DocscanService } from './docscan/service.js';
 import { docscanRouter } from './docscan/routes.js';
+import { caseScannerOf } from './docscan/cases.js';
+import { startWindowDesk } from './cases/desk.js';
 import { setUpCentral, type CentralOverrides, type CentralSetup } from './central/setup.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -202,6 +204,9 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     await hall.close();
     throw err;
   }
+  const docscan = config.docscan
+    ? new DocscanService({ config: config.docscan, windows: config.setup.windows, hall, dataDir, hallName: config.hall.name, log, ...(opts.now ? { now: opts.now } : {}) })
+    : null;
   const caseModule = await startCases({
     dataDir,
     hall,
@@ -216,6 +221,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     outbox: opts.caseOutbox ?? central.link.outbox,
     // Accepted cases are followed into the back office until central reports them done.
     ...(central.link.client ? { progress: central.link.client } : {}),
+    ...(docscan ? { scanner: caseScannerOf(docscan) } : {}),
   });
 
   const views = new Views(config, () => hall.setup);
@@ -223,9 +229,6 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const manager = await Manager.open({ hall, config, dataDir, log, pdf: caseModule.pdf });
   const ledbars = config.ledbars ? new LedbarService({ config: config.ledbars, windows: config.setup.windows, log, ...(opts.now ? { now: opts.now } : {}) }) : null;
   const voice = openVoicePack(config.voice.pack, [join(dataDir, 'voice'), join(root, 'assets', 'voice')], log);
-  const docscan = config.docscan
-    ? new DocscanService({ config: config.docscan, windows: config.setup.windows, hall, dataDir, hallName: config.hall.name, log, ...(opts.now ? { now: opts.now } : {}) })
-    : null;
   // LED buses and document scanners join the registry: GET /devices, health events, /sim/devices/:id/*.
   for (const d of [...(ledbars?.registryEntries() ?? []), ...(docscan?.registryEntries() ?? [])]) devices.register(d);
   const listener = createRequestListener({
@@ -255,6 +258,14 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
   const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id) });
+  // The console hears its own window's card reader and code scanner (/desk).
+  startWindowDesk(realtime.io, {
+    subscribe: (h) => {
+      devices.on('identity', h.identity);
+      devices.on('cardError', h.cardError);
+      devices.on('scan', h.scan);
+    },
+    accounts, cases: caseModule.cases, windowIds: config.setup.windows.map((w) => w.id), cardTtlMs: IDENTITY_TTL_MS });
   const agentHub = new AgentHub(realtime.io, { devices, config: config.devices, log, ...(opts.now ? { now: opts.now } : {}) });
   central.link.onStatus((v) => realtime.emitManager('central', { ...v }));
   // Devices and cases feed the manager: device faults and case supervision become alerts (devices also

@@ -4,6 +4,7 @@
 // the same text.
 
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 import { receiptSlipLayout } from '../../drivers/printer/layouts.js';
 import { HallError } from '../errors.js';
 import type { CjkFont } from '../documents/fonts.js';
@@ -102,6 +103,16 @@ function newDoc(font: CjkFont | null, title: string, at: Date): PDFKit.PDFDocume
   return doc;
 }
 
+/** A QR code drawn as vector squares (crisp at any zoom, nothing rasterised), `size` points wide. */
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const m = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+  const cell = size / m.size;
+  doc.save();
+  for (let r = 0; r < m.size; r++) for (let col = 0; col < m.size; col++) if (m.get(r, col)) doc.rect(x + col * cell, y + r * cell, cell, cell);
+  doc.fill('#000000');
+  doc.restore();
+}
+
 /** The outcome document (受理通知书, 一次性告知书, …) as a PDF. */
 export async function outcomePdf(c: CaseView, ctx: DocumentContext, font: CjkFont | null): Promise<Buffer> {
   if (!c.outcome || !c.receiptNo || !c.decidedDay) throw new HallError('CASE_OPEN', '办件尚未作出结论 / the case has no outcome yet');
@@ -111,6 +122,8 @@ export async function outcomePdf(c: CaseView, ctx: DocumentContext, font: CjkFon
   doc.fontSize(13).text(ctx.hallName, { align: 'center' });
   doc.moveDown(0.4).fontSize(22).text(title, { align: 'center' });
   doc.moveDown(0.3).fontSize(11).text(`编号：${c.receiptNo}`, { align: 'right' });
+  // The receipt number as a QR code in the top corner: a window's scanner opens the case from the paper.
+  drawQr(doc, c.receiptNo, doc.page.width - 64 - 72, 28, 72);
   doc.moveDown(0.8).fontSize(12);
   const rows: [string, string][] = [
     ['申请人', c.applicant.nameMasked],

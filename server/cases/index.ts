@@ -12,7 +12,7 @@ import { findCjkFont, parseFontSpec } from './documents.js';
 import { PdfRenderer } from './pdf-renderer.js';
 import { caseRoutes } from './routes.js';
 import { Sealer } from './seal.js';
-import { type CaseOutbox, type CaseProgressSource, Cases, type IdentitySource, type SlipPrinter } from './service.js';
+import { type CaseOutbox, type CaseProgressSource, Cases, type IdentitySource, type SlipPrinter, type WindowScanner } from './service.js';
 import { CaseStore } from './store.js';
 import type { SupervisionReport } from './supervision.js';
 
@@ -32,6 +32,8 @@ export interface CaseModuleOptions {
   outbox?: CaseOutbox;
   /** The central system's progress answers: accepted cases are followed until central reports them done. */
   progress?: CaseProgressSource;
+  /** The windows' document scanners: a scan goes straight into the case draft. */
+  scanner?: WindowScanner;
 }
 
 export interface CaseModule {
@@ -63,6 +65,7 @@ export async function startCases(o: CaseModuleOptions): Promise<CaseModule> {
     ...(o.printer ? { printer: o.printer } : {}),
     ...(o.outbox ? { outbox: o.outbox } : {}),
     ...(o.progress ? { progress: o.progress } : {}),
+    ...(o.scanner ? { scanner: o.scanner } : {}),
   });
   const timers: NodeJS.Timeout[] = [];
   const purge = () => void cases.purgeExpired().catch((err: Error) => o.log.error({ err: err.message }, 'case purge failed'));

@@ -91,6 +91,16 @@ export function caseRoutes(o: CaseRoutesOptions): Router {
     res.json({ cases: o.cases.list(q) });
   });
 
+  // A receipt number, case id or ticket typed or scanned at the clerk's window: what it names.
+  r.get('/cases/lookup', (req, res) => {
+    const q = parse(z.strictObject({ code: z.string().trim().min(1).max(200) }), req.query);
+    const c = claimsOf(req);
+    if (c.role !== 'clerk' || !c.win) throw new HallError('FORBIDDEN', '办件查找由窗口工作人员使用 / for window clerks');
+    const found = o.cases.lookup(q.code, c.win);
+    if (found.kind === 'none') throw new HallError('CASE_NOT_FOUND', '未找到该受理单号、办件或号票 / no case or ticket with this code');
+    res.json(found);
+  });
+
   r.post('/cases', async (req, res) => {
     const body = parse(createBody, req.body);
     const clerk = clerkAt(req, body.windowId);
@@ -121,6 +131,15 @@ export function caseRoutes(o: CaseRoutesOptions): Router {
       throw new HallError('VALIDATION_FAILED', 'page: 请以 image/jpeg、image/png、image/tiff 或 image/webp 上传图像 / send the image as image/jpeg, image/png, image/tiff or image/webp');
     }
     res.status(201).json({ case: await o.cases.addPage(req.params.id, req.body) });
+  });
+
+  // The window's document scanner scans now; its pages join the draft (201 with how many came in).
+  r.post('/cases/:id/scan', async (req, res) => {
+    writable(req, req.params.id);
+    if (req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Object.keys(req.body).length > 0)) {
+      throw new HallError('VALIDATION_FAILED', '(body): must be empty or {}');
+    }
+    res.status(201).json(await o.cases.scanPages(req.params.id));
   });
 
   r.get('/cases/:id/pages/:pageId', async (req, res) => {

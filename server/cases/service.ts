@@ -16,7 +16,9 @@ import { type CjkFont, type DocumentContext, OUTCOME_FILES, OUTCOME_TITLES, outc
 import type { PdfRenderer } from './pdf-renderer.js';
 import type { CaseStore } from './store.js';
 import { caseAlerts, caseDeadlines, supervisionCounts, ticketAlerts, type SupervisionReport } from './supervision.js';
-import type { Applicant, CaseMaterial, CaseOutcome, CaseRecord, CaseView, CentralCaseStatus, MaterialState } from './types.js';
+import type { Applicant, CaseLookup, CaseMaterial, CaseOutcome, CaseRecord, CaseView, CentralCaseStatus, MaterialState } from './types.js';
+
+export type { CaseLookup } from './types.js';
 import type { Sealer } from './seal.js';
 
 /** The identity a window's ID-card reader read last (the device registry provides it). */
@@ -35,6 +37,12 @@ export interface IdentitySource {
 /** Sends a slip to the printer at a window; answers whether it printed (never throws for a missing printer). */
 export interface SlipPrinter {
   printAtWindow(windowId: string, bytes: Buffer): Promise<{ printed: boolean; code?: string; message?: string }>;
+}
+
+/** The window's document scanner: scans now and hands over the window's scanned pages (JPEG) for a case. */
+export interface WindowScanner {
+  /** `release` is called once the case holds the pages (they leave the window's scan draft then). */
+  scanForCase(windowId: string): Promise<{ images: Buffer[]; release: () => Promise<void> }>;
 }
 
 /** A case's progress as the central approval system reports it (the contract's Progress, the fields used here). */
@@ -67,6 +75,7 @@ export interface CasesOptions {
   printer?: SlipPrinter;
   outbox?: CaseOutbox;
   progress?: CaseProgressSource;
+  scanner?: WindowScanner;
 }
 
 export interface NewCase {
@@ -85,6 +94,19 @@ export interface TrackRound {
   completed: number;
   /** Why the round stopped early (central unreachable or refusing). */
   error?: string;
+}
+
+
+/** The bare code from a scan: receipts may carry a URL whose `receipt`/`code` parameter or last segment is it. */
+export function scannedCode(raw: string): string {
+  const s = raw.trim();
+  if (!/^https?:\/\//i.test(s)) return s;
+  try {
+    const u = new URL(s);
+    return (u.searchParams.get('receipt') ?? u.searchParams.get('code') ?? u.pathname.split('/').filter(Boolean).pop() ?? s).trim();
+  } catch {
+    return s;
+  }
 }
 
 export interface Decision {
@@ -214,6 +236,27 @@ export class Cases {
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  /**
+   * A receipt number, case id or ticket (number or id) as scanned or typed at `windowId`: the case it names
+   * (for a ticket, the newest case of that ticket), else today's ticket itself, else nothing.
+   */
+  lookup(raw: string, windowId: string): CaseLookup {
+    const code = scannedCode(raw).toUpperCase();
+    if (!code || code.length > 80) return { kind: 'none' };
+    const hit = (r: CaseRecord): CaseLookup => ({ kind: 'case', caseId: r.id, ...(r.receiptNo ? { receiptNo: r.receiptNo } : {}), windowId: r.windowId, status: r.status });
+    const direct = this.o.store.get(code);
+    if (direct) return hit(direct);
+    for (const r of this.o.store.all()) if (r.receiptNo?.toUpperCase() === code) return hit(r);
+    const state = this.o.hall.state;
+    let ticket = state.tickets.get(code) ?? state.tickets.get(raw.trim());
+    if (!ticket) for (const t of state.tickets) if (t.number.toUpperCase() === code && t.day === state.day) ticket = t;
+    if (!ticket) return { kind: 'none' };
+    let newest: CaseRecord | undefined;
+    for (const r of this.o.store.all()) if (r.ticketId === ticket.id && (!newest || r.createdAt > newest.createdAt)) newest = r;
+    if (newest) return hit(newest);
+    return { kind: 'ticket', ticketId: ticket.id, number: ticket.number, current: state.windows[windowId]?.currentTicketId === ticket.id };
+  }
+
   async create(input: NewCase): Promise<CaseView> {
     const { service, sectionId } = this.findService(input.serviceCode);
     let applicant: Applicant;
@@ -307,6 +350,23 @@ export class Cases {
     };
     await this.o.store.put(next);
     return this.view(next);
+  }
+
+  /**
+   * Scans at the case's window and adds the pages to the draft, after any already there: the scanned pages
+   * become part of the case's one materials PDF with the uploads. Answers how many pages came in.
+   */
+  async scanPages(id: string): Promise<{ case: CaseView; scanned: number }> {
+    const r = this.draft(id);
+    if (!this.o.scanner) throw new HallError('NO_DEVICE', '本窗口没有配置扫描仪 / no document scanner at this window', undefined, 404);
+    const room = MAX_PAGES - r.pages.length;
+    if (room <= 0) throw new HallError('TOO_MANY_PAGES', `每个办件最多 ${MAX_PAGES} 页 / at most ${MAX_PAGES} pages per case`);
+    const taken = await this.o.scanner.scanForCase(r.windowId);
+    if (taken.images.length > room) throw new HallError('TOO_MANY_PAGES', `扫描了 ${taken.images.length} 页，本办件还能加 ${room} 页 / ${taken.images.length} pages scanned, room for ${room}`);
+    let view = this.view(r);
+    for (const image of taken.images) view = await this.addPage(id, image);
+    await taken.release();
+    return { case: view, scanned: taken.images.length };
   }
 
   async removePage(id: string, pageId: string): Promise<CaseView> {

@@ -107,3 +107,26 @@ export interface CaseRecord extends CaseView {
   /** The version last handed to the central outbox. */
   pushed?: number;
 }
+
+/** What a code scanned or typed at a window names: a case (by receipt number or case id), or a ticket of today. */
+export type CaseLookup =
+  | { kind: 'case'; caseId: string; receiptNo?: string; windowId: string; status: 'draft' | 'closed' }
+  | { kind: 'ticket'; ticketId: string; number: string; current: boolean }
+  | { kind: 'none' };
+
+// The /desk stream (server/cases/desk.ts): the window's card reader and code scanner, for its console.
+export interface DeskCardEvent {
+  windowId: string;
+  nameMasked: string;
+  /** The read is usable for `useCard` until then. */
+  usableUntil: string;
+}
+export interface DeskCardErrorEvent {
+  windowId: string;
+  code: string;
+  message: string;
+}
+export interface DeskScanEvent {
+  windowId: string;
+  found: CaseLookup;
+}

@@ -188,6 +188,28 @@ export class DocscanService {
     }
   }
 
+  /**
+   * For a case at the window: scans now and hands over every page of the window's draft (pages scanned
+   * earlier included), oldest first, with their images. The pages stay in the draft until `release` says
+   * the case has them, so a crash in between leaves them in the draft rather than losing them.
+   */
+  async takeForCase(windowId: string): Promise<{ images: Buffer[]; release: () => Promise<void> }> {
+    const { draft } = await this.scan(windowId);
+    const pages = await this.pages(windowId, draft);
+    const dir = this.dir(windowId, draft);
+    const images: Buffer[] = [];
+    for (const p of pages) images.push(await readFile(join(dir, `${p.id}.jpg`)));
+    return {
+      images,
+      release: async () => {
+        for (const p of pages) {
+          await rm(join(dir, `${p.id}.json`), { force: true });
+          await rm(join(dir, `${p.id}.jpg`), { force: true });
+        }
+      },
+    };
+  }
+
   async clear(windowId: string): Promise<number> {
     const pages = await this.pages(windowId);
     await rm(this.dir(windowId, this.draftOf(windowId)), { recursive: true, force: true });
