@@ -84,6 +84,12 @@ describe('staff console and manager dashboard (browser)', function () {
     expect(await p.locator('.c-current.is-empty').count(), 'typing n in a field calls nobody').to.equal(1);
     await p.keyboard.press('n');
     await waitText(p.locator('.c-current-number'), second.number);
+    await waitText(result(p), `呼叫下一位：${second.number}`);
+    // X marks the called ticket a no-show.
+    await p.keyboard.press('x');
+    await waitText(result(p), `未到（过号）：${second.number}`);
+    await p.locator('.c-current.is-empty').waitFor();
+    expect((await suite.hall.ok('GET', `/tickets/${second.id}`)).ticket.status).to.equal('no_show');
     expect(p.errors).to.deep.equal([]);
     const done = (await suite.hall.ok('GET', `/tickets/${first.id}`)).ticket;
     expect(done.status).to.equal('done');
@@ -119,6 +125,22 @@ describe('staff console and manager dashboard (browser)', function () {
     expect(await p.locator('.c-action[data-action="callNext"]').isDisabled()).to.equal(true);
     await p.keyboard.press('p');
     await waitText(p.locator('.c-window .status-badge'), '服务中');
+
+    // A transfer to a named window keeps the number and waits for that window.
+    // (The ticket transferred to 税务 above heads that section, which this window serves too: it may come first.)
+    await suite.hall.ticket('delegated');
+    await p.locator('.c-table tbody tr').first().waitFor();
+    await p.keyboard.press('n');
+    const calledNumber = (await waitText(result(p), /^呼叫下一位：[A-Z]\d{3,}$/)).split('：')[1]!;
+    await waitText(p.locator('.c-current-number'), calledNumber);
+    await p.keyboard.press('t');
+    await dialog.waitFor();
+    await dialog.getByRole('radio', { name: '转到窗口' }).click();
+    await dialog.locator('select').selectOption('w3');
+    await dialog.getByRole('button', { name: '确认转移' }).click();
+    await waitText(result(p), `转移：${calledNumber}`);
+    const moved = suite.hall.hall.hall.state.tickets.values().find((x) => x.number === calledNumber && x.transferTarget && 'windowId' in x.transferTarget)!;
+    expect(moved.transferTarget).to.deep.equal({ windowId: 'w3' });
   });
 
   it('shows applicants by masked name only, never an ID number', async () => {
