@@ -28,6 +28,13 @@ async function pdfText(base: string, token: string, path: string): Promise<strin
   return execFileSync(PDFTOTEXT, ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
 }
 
+/** The slip of a closed case, decoded from GB18030 (the printer's code page). */
+async function slipText(base: string, token: string, caseId: string): Promise<string> {
+  const slip = await api(base, 'GET', `/cases/${caseId}/slip`, { token });
+  expect(slip.status).to.equal(200);
+  return iconv.decode(Buffer.from(slip.body.bytes, 'base64'), 'gb18030');
+}
+
 async function allFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -130,6 +137,8 @@ describe('case capture (integration)', function () {
     const text = await pdfText(base(), token, `/cases/${a.id}/documents/receipt.pdf`);
     expect(text).to.include('受理通知书');
     expect(text).to.include('承诺办结时限 10 个工作日');
+    const aslip = await slipText(base(), token, a.id);
+    expect(aslip).to.include('受理通知书').and.include(acc.body.case.receiptNo).and.include(acc.body.case.promisedDue);
 
     const p = (await create('A01')).body.case;
     const list = p.materials.map((m: { name: string; required: boolean }, i: number) => ({ name: m.name, state: i === 4 ? 'missing' : 'provided' }));
@@ -143,6 +152,8 @@ describe('case capture (integration)', function () {
     const ptext = await pdfText(base(), token, `/cases/${p.id}/documents/receipt-pending.pdf`);
     expect(ptext).to.include('容缺受理通知书');
     expect(ptext).to.include('宗地勘测定界图');
+    const pslip = await slipText(base(), token, p.id);
+    expect(pslip).to.include('容缺受理通知书').and.include(pend.body.case.commitmentDue).and.include(p.materials[4].name.slice(0, 6));
   });
 
   it('lists every missing and defective material in the one-time notice, and refuses with reason and basis', async () => {
@@ -158,6 +169,8 @@ describe('case capture (integration)', function () {
     for (const m of n.materials.slice(1)) expect(text, m.name).to.include(m.name.replace(/\s+/g, ''));
     expect(text).to.include('复印件不清晰');
     expect(text).not.to.include(`1.${n.materials[0].name}`);
+    const nslip = await slipText(base(), token, n.id);
+    expect(nslip).to.include('一次性告知书').and.include(notice.body.case.receiptNo);
 
     const r = (await create('A01')).body.case;
     const bare = await decide(r.id, { outcome: 'refused', reason: '申请事项不属于本机关职权范围' });
@@ -169,6 +182,8 @@ describe('case capture (integration)', function () {
     expect(rtext).to.include('不予受理通知书');
     expect(rtext).to.include('申请事项不属于本机关职权范围');
     expect(rtext).to.include('行政许可法');
+    const rslip = await slipText(base(), token, r.id);
+    expect(rslip).to.include('不予受理通知书').and.include('不属于本机关职权');
   });
 
   it('refuses bad input with the one error shape: checksum, unknown service, other window, not an image', async () => {
