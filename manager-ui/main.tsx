@@ -14,6 +14,7 @@ import { Emblem } from '../ui-shared/emblem.js';
 import { hallTime, percent, safeText, since } from '../ui-shared/format.js';
 import type { MessageKey } from '../ui-shared/i18n/index.js';
 import { errText, mount, name, t, useLang, useNow, useStream } from '../ui-shared/page.js';
+import { SupervisionPanel } from './supervision.js';
 import { AlertsPanel } from './alerts.js';
 import { BarChart, chartHours, chartsLoading, waitLabels } from './charts.js';
 import { AuditTab, FollowUpsTab, ReportsTab, SettingsTab } from './tabs.js';
@@ -99,6 +100,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: (why?:
               <RecentCalls snap={s} />
             </div>
             <Windows windows={s.windows} />
+            <SupervisionPanel report={s.supervision} />
             <Charts token={session.token} day={s.day} seq={s.seq} />
             <Devices token={session.token} />
             {s.central?.outbox && <OutboxCard central={s.central} />}

@@ -120,6 +120,15 @@ describe('a case end to end at a window: card, scan, outcome, receipt, central (
     await p.getByLabel('受理单号 / 号票').fill('ZWFW-DEMO-001-1999-000001');
     await p.getByRole('button', { name: '查找' }).click();
     await waitText(p.locator('#case-panel .form-error'), /CASE_NOT_FOUND/);
+
+    // The manager's live tab has the e-supervision panel from the snapshot (nothing near a limit yet).
+    const m = await suite.page({ width: 1600, height: 1000 });
+    await m.goto(`${suite.hall.url}/manager/`);
+    await m.getByLabel('用户名').fill('admin');
+    await m.getByLabel('密码').fill('admin123');
+    await m.getByRole('button', { name: '登录' }).click();
+    await waitText(m.locator('[data-supervision] h2'), /^电子监察/);
+    expect(await m.locator('[data-supervision]').innerText()).to.match(/办件 \d+ · 号票 \d+/);
   });
 
   it('says so when the window has no document scanner working', async () => {

@@ -4,6 +4,7 @@
 // warning about it. The hall and the mock share one test clock, so the mock's stages pass without waiting.
 
 import { expect } from 'chai';
+import { io as connect } from 'socket.io-client';
 import { idCheckDigit } from '../../drivers/idcard/codec.js';
 import { addWorkingDays } from '../../server/hall/calendar.js';
 import { api, login, startTestHall, type TestHall } from '../support/hall.js';
@@ -12,6 +13,23 @@ import { startTestCentral, TEST_CENTRAL_KEY, until, type TestCentral } from '../
 const FAST = { baseSeconds: 0.02, maxSeconds: 0.1, concurrency: 4 };
 const ID = '44030519850312047' + idCheckDigit('44030519850312047');
 const STAGE_MS = 60_000;
+
+/** The supervision report in a fresh /manager snapshot. */
+async function managerSupervision(url: string, token: string): Promise<{ cases: { caseId: string; level: string }[] }> {
+  const s = connect(`${url}/manager`, { auth: { token }, transports: ['websocket'], reconnection: false });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no /manager snapshot')), 10_000);
+      s.once('connect_error', (e: Error) => reject(e));
+      s.once('snapshot', (snap: { supervision: { cases: { caseId: string; level: string }[] } }) => {
+        clearTimeout(timer);
+        resolve(snap.supervision);
+      });
+    });
+  } finally {
+    s.close();
+  }
+}
 
 describe('cases followed at central (integration)', function () {
   this.timeout(60_000);
@@ -57,6 +75,11 @@ describe('cases followed at central (integration)', function () {
     const warnDay = addWorkingDays(kase.promisedDue, -2, cal);
     const warnAt = Date.parse(`${warnDay}T02:00:00Z`);
     expect(cases.supervision(warnAt).cases.map((a) => [a.caseId, a.level])).to.deep.include([kase.id, 'warning']);
+    // The manager's page gets the report in its snapshot (its e-supervision panel).
+    const before = clock;
+    clock = warnAt;
+    expect((await managerSupervision(h.url, await login(h.url, 'admin', 'admin123'))).cases.map((a) => [a.caseId, a.level])).to.deep.include([kase.id, 'warning']);
+    clock = before;
 
     // Central moves it on: review after one stage, then approved, then done.
     clock += STAGE_MS;
@@ -79,6 +102,10 @@ describe('cases followed at central (integration)', function () {
 
     // Done cases are neither warned about nor asked about again.
     expect(cases.supervision(warnAt).cases.map((a) => a.caseId)).not.to.include(kase.id);
+    const later = clock;
+    clock = warnAt;
+    expect((await managerSupervision(h.url, await login(h.url, 'admin', 'admin123'))).cases.map((a) => a.caseId)).not.to.include(kase.id);
+    clock = later;
     expect((await cases.trackCentral()).asked).to.equal(0);
     const sup = await api(h.url, 'GET', '/api/v1/supervision', { token: manager });
     expect(sup.body.cases.map((a: { caseId: string }) => a.caseId)).not.to.include(kase.id);
