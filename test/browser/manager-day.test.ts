@@ -187,9 +187,24 @@ describe("a manager's day from the dashboard (browser)", function () {
     await waitText(page.locator('.m-setup-json .m-saved'), '已生效');
     expect((await api(h.url, 'GET', '/api/v1/sections')).body.find((x: { id: string }) => x.id === last.id).name).to.equal(last.name);
 
-    const accRow = page.locator('tr[data-account="staff11"]');
-    await accRow.getByRole('button', { name: '停用' }).click();
-    await waitText(page.locator('tr[data-account="staff11"] [data-status]'), '已停用');
+    // staff11 is at window 11's console; disabling the account from the dashboard ends that session at once.
+    const consolePage = await browser!.page({ width: 1280, height: 800 });
+    try {
+      await consolePage.goto(`${h.url}/console/`);
+      await consolePage.getByLabel('用户名').fill('staff11');
+      await consolePage.getByLabel('密码').fill('staff123');
+      await consolePage.getByLabel('窗口').selectOption('w11');
+      await consolePage.getByRole('button', { name: '登录' }).click();
+      await consolePage.locator('.c-actions').waitFor();
+      const accRow = page.locator('tr[data-account="staff11"]');
+      await accRow.getByRole('button', { name: '停用' }).click();
+      await waitText(page.locator('tr[data-account="staff11"] [data-status]'), '已停用');
+      await consolePage.getByLabel('用户名').waitFor({ timeout: 15_000 });
+      expect(await consolePage.locator('body').innerText()).to.contain('登录已失效');
+      expect((await api(h.url, 'GET', '/api/v1/windows')).body.find((w: { id: string }) => w.id === 'w11').status).to.equal('closed');
+    } finally {
+      await consolePage.close();
+    }
     expect((await api(h.url, 'POST', '/api/v1/auth/login', { body: { username: 'staff11', password: 'staff123', windowId: 'w11' } })).status).to.equal(401);
     await shot('manager-accounts.png', '.m-accounts');
 
