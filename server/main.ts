@@ -15,6 +15,7 @@ import { AgentHub } from './devices/agents.js';
 import { caseIdentitiesOf, windowSlipPrinterOf } from './devices/adapters.js';
 import { kioskPrintingOf } from './devices/kiosk.js';
 import { DeviceService, IDENTITY_TTL_MS } from './devices/service.js';
+import type { BuildOptions } from '../drivers/factory.js';
 import { DeviceStreams } from './devices/streams.js';
 import { createRequestListener, PAGES } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
@@ -61,6 +62,8 @@ export interface StartOptions {
   central?: CentralOverrides;
   /** 32 bytes sealing the outbox's payloads; default: a key kept in the data folder (`outbox.key`). */
   outboxKey?: Buffer;
+  /** How device links are made (tests: a SerialPortMock factory, a fake HID source); default the real ones. */
+  deviceBuild?: BuildOptions;
 }
 
 export interface RunningHall {
@@ -184,7 +187,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     }),
   });
 
-  const devices = new DeviceService({ config: await devicesInForce(config, hall.setup.windows.map((w) => w.id), dataDir, log), idSecret, log, ...(opts.now ? { now: opts.now } : {}) });
+  const devices = new DeviceService({ config: await devicesInForce(config, hall.setup.windows.map((w) => w.id), dataDir, log), idSecret, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.deviceBuild ? { build: opts.deviceBuild } : {}) });
   let central: CentralSetup;
   try {
     central = await setUpCentral({
@@ -227,7 +230,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();
   const manager = await Manager.open({ hall, config, dataDir, log, pdf: caseModule.pdf });
-  const ledbars = config.ledbars ? new LedbarService({ config: config.ledbars, windows: config.setup.windows, log, ...(opts.now ? { now: opts.now } : {}) }) : null;
+  const ledbars = config.ledbars ? new LedbarService({ config: config.ledbars, windows: config.setup.windows, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.deviceBuild ? { build: opts.deviceBuild } : {}) }) : null;
   const voice = openVoicePack(config.voice.pack, [join(dataDir, 'voice'), join(root, 'assets', 'voice')], log);
   // LED buses and document scanners join the registry: GET /devices, health events, /sim/devices/:id/*.
   for (const d of [...(ledbars?.registryEntries() ?? []), ...(docscan?.registryEntries() ?? [])]) devices.register(d);

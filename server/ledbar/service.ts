@@ -6,6 +6,7 @@
 import { createLedbarCodec } from '../../drivers/ledbar/codecs.js';
 import { LedbarBus, type BusEvent, type BusClock, type ByteLink } from '../../drivers/ledbar/bus.js';
 import { LedbarSimulator } from '../../drivers/ledbar/simulator.js';
+import { buildTransport, type BuildOptions } from '../../drivers/factory.js';
 import { DeviceError } from '../../drivers/errors.js';
 import type { LedbarBusConfig, LedbarsConfig, LedbarTexts } from '../../config/ledbars.js';
 import type { Hall, Publication } from '../hall/hall.js';
@@ -41,8 +42,13 @@ export interface LedbarServiceOptions {
   config: LedbarsConfig;
   windows: readonly WindowConfig[];
   log: Logger;
-  /** Makes the link of a non-simulated bus (serial port, TCP serial server). */
+  /**
+   * Makes the link of a non-simulated bus. Default: the drivers' own serial and TCP transports (the same
+   * ones the device registry uses), so a bus moves to hardware in ledbars.json alone.
+   */
   linkFor?: (cfg: LedbarBusConfig) => ByteLink;
+  /** Passed to the default links (tests: a SerialPortMock factory). */
+  build?: BuildOptions;
   clock?: BusClock;
   now?: () => number;
 }
@@ -62,10 +68,8 @@ export class LedbarService {
       if (cfg.link.type === 'sim') {
         sim = new LedbarSimulator({ codec, name: cfg.id, ...(o.now ? { now: o.now } : {}) });
         link = sim;
-      } else if (o.linkFor) {
-        link = o.linkFor(cfg);
       } else {
-        throw new DeviceError('NOT_SUPPORTED', `bus ${cfg.id}: no ${cfg.link.type} link available in this server`);
+        link = (o.linkFor ?? ((c) => busLink(c, o.build)))(cfg);
       }
       const log = o.log.child({ device: cfg.id });
       const bus = new LedbarBus({
@@ -189,6 +193,19 @@ export class LedbarService {
       // A text the codec cannot carry (too long for it) is a configuration problem: log it, keep going.
       this.o.log.warn({ device: at.entry.cfg.id, windowId, code: (err as DeviceError).code, err: (err as Error).message }, 'LED bar text refused');
     }
+  }
+}
+
+/** The real link of a bus: an RS-485 adapter on a serial port, or a serial device server's TCP port. */
+export function busLink(cfg: LedbarBusConfig, build: BuildOptions = {}): ByteLink {
+  const l = cfg.link;
+  switch (l.type) {
+    case 'serial':
+      return buildTransport({ type: 'serial', path: l.path, baudRate: l.baudRate }, cfg.id, build).transport;
+    case 'tcp':
+      return buildTransport({ type: 'tcp', host: l.host, port: l.port }, cfg.id, build).transport;
+    case 'sim':
+      throw new DeviceError('BAD_ARGUMENT', `bus ${cfg.id} is simulated; it has no real link`);
   }
 }
 
