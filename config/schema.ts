@@ -142,6 +142,8 @@ export interface HallInfo {
   notices: string[];
   /** Same notices in English, in the same order. */
   noticesEn?: string[];
+  /** Where citizens' phones reach the hall server (ticket QR codes); default the kiosk's own address. */
+  publicUrl?: string;
 }
 
 export interface KioskConfig {
@@ -270,6 +272,16 @@ const hallInfoSchema = z.strictObject({
   code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { error: 'must be letters, digits, "_" or "-"' }),
   notices: z.array(text),
   noticesEn: z.array(text).optional(),
+  /**
+   * Where citizens' phones reach this hall server (the QR on a ticket opens `<publicUrl>/t/<ticket>`), e.g.
+   * `https://zwfw.example.gov.cn`. Default: the address the kiosk itself used, which only phones on the
+   * hall's own network can reach.
+   */
+  publicUrl: z
+    .string()
+    .url()
+    .regex(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, { error: 'must be an http(s) address without query or fragment' })
+    .optional(),
 });
 
 const kioskSchema = z.strictObject({ id, name: text, nameEn: text.optional(), location: text });

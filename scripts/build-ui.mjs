@@ -20,9 +20,10 @@ export const PAGES = [
   { page: 'pad', entry: 'display-ui/pad.tsx', title: '服务评价' },
   { page: 'console', entry: 'console-ui/main.tsx', title: '窗口呼叫器' },
   { page: 'manager', entry: 'manager-ui/main.tsx', title: '大厅运行监控' },
+  { page: 'ticket', entry: 'ticket-ui/ticket.tsx', title: '排队进度' },
 ];
 
-const INPUT_DIRS = ['ui-shared', 'kiosk-ui', 'display-ui', 'console-ui', 'manager-ui'];
+const INPUT_DIRS = ['ui-shared', 'kiosk-ui', 'display-ui', 'console-ui', 'manager-ui', 'ticket-ui'];
 const INPUT_FILES = [
   'server/realtime/contract.ts',
   'scripts/build-ui.mjs',

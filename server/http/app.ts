@@ -21,6 +21,7 @@ import { citizenRoutes } from './citizen.js';
 import { BODY_LIMIT_BYTES, bearer, identityOf, optionalClaimsOf, parse, toHallError } from './edge.js';
 import { withLeanTickets } from './lean.js';
 import { ticketIssuer, type TicketIssuer } from './tickets.js';
+import { mountTicketPage } from './ticket-page.js';
 import type { Manager } from '../manager/index.js';
 import { managerRoutes, metricsHandler } from '../manager/routes.js';
 
@@ -335,6 +336,7 @@ export function createApp(o: AppOptions, issueTicket: TicketIssuer = ticketIssue
     app.use(`/${p.path}`, express.static(dir, { index: 'index.html', maxAge: 0, fallthrough: true }));
     app.get(`/${p.path}`, (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(301, `/${p.path}/`)));
   }
+  mountTicketPage(app, o.uiDir);
   app.get('/', (_req, res) => {
     res.type('html').send(indexPage(o, existsSync(join(o.uiDir, 'kiosk', 'index.html'))));
   });

@@ -14,6 +14,7 @@ import { maskName } from '../privacy.js';
 import type { TicketView } from '../realtime/contract.js';
 import type { Views } from '../views.js';
 import { identityOf, optionalClaimsOf, parse } from './edge.js';
+import { ticketQrUrl } from './ticket-page.js';
 
 const id = z.string().trim().min(1).max(64);
 const ticketBody = z.strictObject({
@@ -89,7 +90,7 @@ export function ticketIssuer(o: TicketIssueDeps): TicketIssuer {
     const t = published.tickets.get(ev.ticket.id) ?? after.tickets.get(ev.ticket.id)!;
     const view = o.views.ticket(published.tickets.get(t.id) ? published : after, t, o.hall.now());
     if (body.kioskId) {
-      const progressUrl = `${origin}/api/v1/tickets/${encodeURIComponent(t.id)}`;
+      const progressUrl = ticketQrUrl(t.id, o.config.hall.publicUrl, origin);
       view.printed = await printKioskTicket({ devices: o.devices, config: o.config, log: o.log, kioskId: body.kioskId, ticket: view, progressUrl });
     }
     return view;

@@ -650,6 +650,24 @@ export const zh = {
   'err.CASE_CLOSED': '办件已办结，不能再修改',
   'err.UNKNOWN_CASE': '未找到该办件',
   'err.DOCUMENT_FONT_MISSING': '服务器缺少中文字体，无法出具文书',
+  // ---- the ticket's progress page (the QR on a printed ticket)
+  'ticketPage.title': '排队进度',
+  'ticketPage.missing': '链接不完整：缺少号票编号。请重新扫描号票上的二维码。',
+  'ticketPage.unknown': '未找到该号票。号票仅当天有效，请以大厅叫号为准。',
+  'ticketPage.ahead': '前面还有',
+  'ticketPage.estimate': '预计等候',
+  'ticketPage.soon': '即将叫号',
+  'ticketPage.goTo': '请到 {n} 号窗口办理',
+  'ticketPage.calledNoWindow': '已叫号，请留意大厅显示屏',
+  'ticketPage.servingAt': '正在 {n} 号窗口办理',
+  'ticketPage.noShow': '已过号。如需重新排队，请到导服台咨询。',
+  'ticketPage.done': '业务已办结，感谢您的耐心等候。',
+  'ticketPage.ended': '该号票已结束。',
+  'ticketPage.issuedAt': '取号时间',
+  'ticketPage.updated': '更新于 {time}，每 10 秒自动刷新',
+  'ticketPage.stale': '网络不通，显示的是上次的结果',
+  'ticketPage.refresh': '刷新',
+  'ticketPage.privacy': '本页不显示任何个人信息。',
 } as const;
 
 export type MessageKey = keyof typeof zh;
