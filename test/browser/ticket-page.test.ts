@@ -68,7 +68,7 @@ describe('ticket progress page from the printed QR (browser)', function () {
     await p.locator('.tp-lang').click();
     await waitText(p.locator('.tp-title'), 'Queue progress');
     expect(await p.locator('.tp-go').innerText()).to.equal(`Please go to window ${clerk.number}`);
-    expect(await p.evaluate(() => document.documentElement.lang)).to.equal('en');
+    expect(await p.evaluate('document.documentElement.lang')).to.equal('en');
     const body = await p.locator('body').innerText();
     expect(body).not.to.match(ID_LIKE);
     expect(body).not.to.contain('张');
