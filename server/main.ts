@@ -257,10 +257,10 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const http = createServer(listener);
   const realtime = new Realtime(http, { hall, views, accounts, log });
   accounts.onRevoked((username) => realtime.disconnectUser(username));
-  realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status(), supervision: caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays) }));
+  realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status(), supervision: caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays), devices: devices.list() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
-  const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id) });
+  const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id), emitManager: (n, b) => realtime.emitManager(n, b) });
   // The console hears its own window's card reader and code scanner (/desk).
   startWindowDesk(realtime.io, {
     subscribe: (h) => {

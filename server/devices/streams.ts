@@ -1,8 +1,9 @@
-// Device events on Socket.IO. /manager gets `devices` (the whole list, as GET /devices) on connect, at once
-// when a device changes status, and every few seconds while counters move. /kiosk (handshake
+// Device events on Socket.IO. /manager gets `devices` `{seq, devices}` (the whole list, as GET /devices) at
+// once when a device changes status and every few seconds while counters move; it is numbered with the
+// stream's other events, and the snapshot carries the list as of its seq. /kiosk (handshake
 // auth: {kioskId}) tells a kiosk page that its reader read a card (masked name only), that a card could
-// not be read, that a code was scanned (with the appointment it names, if any), and how its devices are.
-// These events are state notices outside the numbered streams: each carries the whole current fact.
+// not be read, that a code was scanned (with the appointment it names, if any), and how its devices are;
+// those kiosk notices stand outside the numbered streams, each carrying the whole current fact.
 
 import type { Namespace, Server } from 'socket.io';
 import type { Accounts } from '../auth/accounts.js';
@@ -20,6 +21,11 @@ export interface DeviceStreamsOptions {
   demo: boolean;
   /** The hall's kiosks (hall.json). */
   kioskIds: readonly string[];
+  /**
+   * Sends an event on the numbered /manager stream (Realtime.emitManager). Without it the list goes out
+   * unnumbered, on connect and on change (for a server without the manager stream's numbering).
+   */
+  emitManager?: (name: string, body: Record<string, unknown>) => void;
 }
 
 /** Counters move all the time; the manager gets them at most this often. */
@@ -56,7 +62,8 @@ export class DeviceStreams {
     this.manager = io.of('/manager');
     this.kiosk = io.of('/kiosk');
     this.kioskIds = new Set(o.kioskIds);
-    this.manager.on('connection', (s) => s.emit('devices', o.devices.list()));
+    // Numbered: the snapshot carries the list. Unnumbered: each new client gets it now.
+    if (!o.emitManager) this.manager.on('connection', (s) => s.emit('devices', o.devices.list()));
 
     this.kiosk.use((s, next) => {
       const kioskId = (s.handshake.auth as { kioskId?: unknown } | undefined)?.kioskId;
@@ -126,7 +133,8 @@ export class DeviceStreams {
     const s = JSON.stringify(list);
     if (!force && s === this.lastSent) return;
     this.lastSent = s;
-    this.manager.emit('devices', list);
+    if (this.o.emitManager) this.o.emitManager('devices', { devices: list });
+    else this.manager.emit('devices', list);
   }
 
   close(): void {

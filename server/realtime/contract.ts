@@ -225,11 +225,19 @@ export interface ManagerSnapshot {
   supervision?: Record<string, unknown>;
   /** The central approval system link's status (outbox backlog, last error), when that module reports it. */
   central?: CentralStatusLite;
+  /** Every device with its health, as GET /devices; later changes come as `devices` events. */
+  devices?: import('../devices/contract.js').DeviceView[];
   day: string | null;
   stats: TodayStats;
   sections: (SectionView & { longestWaitMinutes: number })[];
   windows: WindowView[];
   recentCalls: Omit<CallPayload, 'seq'>[];
+}
+
+/** /manager event `devices`: a device changed status, or counters moved (at most every 5 s). */
+export interface DevicesPayload {
+  seq: number;
+  devices: import('../devices/contract.js').DeviceView[];
 }
 
 /** /manager event `central`: the link's status changed. */

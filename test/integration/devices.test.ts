@@ -71,7 +71,7 @@ describe('devices on the real server (demo hall, simulators)', function () {
     const text = lines.filter((e) => e.type === 'line').map((e) => (e as { text: string }).text);
     expect(text).to.include(r.body.ticket.number);
     expect(text.join('\n')).to.contain('不动产登记');
-    expect(lines.some((e) => e.type === 'qr' && e.data.endsWith(`/api/v1/tickets/${r.body.ticket.id}`))).to.equal(true);
+    expect(lines.filter((e) => e.type === 'qr')).to.deep.equal([{ type: 'qr', data: `${h.url}/t/${r.body.ticket.id}`, size: 6, level: 0x31 }]);
     expect(lines.at(-1)).to.deep.include({ type: 'cut' });
 
     const again = await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'company', kioskId: 'kiosk-1', useCard: true } });
@@ -162,11 +162,20 @@ describe('devices on the real server (demo hall, simulators)', function () {
     const token = await login(h.url, 'admin', 'admin123');
     const m = connect(h.url, '/manager', { token });
     sockets.push(m);
-    const [, list] = await until(() => m.log.find(([n]) => n === 'devices'), 'devices on connect');
-    expect(list.find((d: any) => d.id === 'w3-printer')).to.include({ kind: 'printer', attachedTo: 'w3' });
+    // The snapshot carries the list; later changes are numbered events of the /manager stream.
+    const [, snap] = await until(() => m.log.find(([n]) => n === 'snapshot'), 'the manager snapshot');
+    expect(snap.devices.find((d: any) => d.id === 'w3-printer')).to.include({ kind: 'printer', attachedTo: 'w3', status: 'online' });
     await input('w3-printer', { coverOpen: true });
-    await until(() => m.log.some(([n, l]) => n === 'devices' && l.find((d: any) => d.id === 'w3-printer')?.code === 'COVER_OPEN'), 'cover open pushed');
+    const [, pushed] = await until(
+      () => m.log.find(([n, b]) => n === 'devices' && b.devices.find((d: any) => d.id === 'w3-printer')?.code === 'COVER_OPEN'),
+      'cover open pushed',
+    );
+    expect(pushed.seq).to.be.a('number');
     await input('w3-printer', { coverOpen: false });
+    await until(() => m.log.some(([n, b]) => n === 'devices' && b.devices.find((d: any) => d.id === 'w3-printer')?.status === 'online' && b.seq > pushed.seq), 'cover closed pushed');
+    // Every event after the snapshot carries seq, consecutive from the snapshot's.
+    const after = m.log.slice(m.log.findIndex(([n]) => n === 'snapshot') + 1);
+    expect(after.map(([, b]) => b.seq)).to.deep.equal(after.map((_, i) => snap.seq + 1 + i));
 
     const bad = connect(h.url, '/kiosk', { kioskId: 'nope' });
     sockets.push(bad);
