@@ -2,7 +2,8 @@
 // hang on its own ports. It connects to the server's /agent namespace with its key, receives the settings
 // of its devices, runs them, and relays card reads, scans, health, and print jobs with their outcomes.
 // Reads made while the link to the server is down are dropped, not queued: a card read minutes ago must
-// not turn up as a fresh one.
+// not turn up as a fresh one. A device whose settings (from the server) or local port (from the agent's
+// file, see reconfigure) change is stopped and built again; one no longer listed is stopped.
 
 import { io, type Socket } from 'socket.io-client';
 import type { DeviceConfig } from '../config/devices.js';
@@ -29,6 +30,8 @@ export interface RunningAgent {
   readonly socket: Socket;
   /** Devices by id, once the server has sent their settings. */
   readonly devices: ReadonlyMap<string, BuiltDevice>;
+  /** New local transports (the agent's file changed): changed devices restart, the rest keep running. */
+  reconfigure(transports: Record<string, LocalTransportConfig>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,12 @@ function asAnswer(err: unknown): Answer {
 
 export function startAgent(o: AgentOptions): RunningAgent {
   const devices = new Map<string, BuiltDevice>();
+  /** What each running device was built from, to see whether new settings change it. */
+  const builtFrom = new Map<string, string>();
+  /** The server's settings for this agent's devices, as its last `config` message gave them. */
+  let wanted: DeviceConfig[] = [];
+  let transports = { ...o.transports };
+  let closed = false;
   const socket = io(`${o.server.replace(/\/$/, '')}/agent`, {
     auth: { agentId: o.agentId, key: o.key },
     transports: ['websocket'],
@@ -65,7 +74,7 @@ export function startAgent(o: AgentOptions): RunningAgent {
 
   const adopt = async (cfg: DeviceConfig): Promise<void> => {
     if (devices.has(cfg.id)) return;
-    const local = o.transports[cfg.id];
+    const local = transports[cfg.id];
     if (!local) {
       o.log.error({ device: cfg.id }, 'no local transport for this device in the agent file');
       socket.emit('health', {
@@ -83,6 +92,7 @@ export function startAgent(o: AgentOptions): RunningAgent {
     }
     const built = buildDevice({ ...cfg, transport: local } as DeviceConfig, o.build);
     devices.set(cfg.id, built);
+    builtFrom.set(cfg.id, JSON.stringify([cfg, local]));
     const d = built.device;
     d.on('health', () => sendHealth(built));
     if (d.kind === 'idcard') {
@@ -96,10 +106,27 @@ export function startAgent(o: AgentOptions): RunningAgent {
     sendHealth(built);
   };
 
+  /** Brings the running devices in line with `wanted` and `transports`; one pass at a time. */
+  let applying: Promise<void> = Promise.resolve();
+  const apply = (): Promise<void> =>
+    (applying = applying.then(async () => {
+      if (closed) return;
+      const want = new Map(wanted.map((c) => [c.id, JSON.stringify([c, transports[c.id]])]));
+      for (const [id, b] of [...devices]) {
+        if (want.get(id) === builtFrom.get(id)) continue;
+        devices.delete(id);
+        builtFrom.delete(id);
+        o.log.info({ device: id }, want.has(id) ? 'device settings changed; restarting it' : 'device no longer on this agent; stopping it');
+        await b.device.stop().catch(() => {});
+      }
+      for (const cfg of wanted) {
+        await adopt(cfg).catch((err: Error) => o.log.error({ device: cfg.id, err: err.message }, 'device start failed'));
+      }
+    }));
+
   socket.on('config', (msg: { devices?: DeviceConfig[] }) => {
-    for (const cfg of msg?.devices ?? []) {
-      adopt(cfg).catch((err: Error) => o.log.error({ device: cfg.id, err: err.message }, 'device start failed'));
-    }
+    wanted = Array.isArray(msg?.devices) ? msg.devices : [];
+    void apply();
   });
   socket.on('connect', () => {
     o.log.info({ server: o.server }, 'connected to the hall server');
@@ -144,9 +171,15 @@ export function startAgent(o: AgentOptions): RunningAgent {
   return {
     socket,
     devices,
+    reconfigure(next) {
+      transports = { ...next };
+      return apply();
+    },
     async close() {
+      closed = true;
       clearInterval(timer);
       socket.disconnect();
+      await applying.catch(() => {});
       await Promise.all([...devices.values()].map((b) => b.device.stop()));
     },
   };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { startAgent, type RunningAgent } from '../../agent/agent.js';
-import { loadAgentFile } from '../../agent/config.js';
+import { loadAgentFile, watchAgentFile } from '../../agent/config.js';
 import { configDir } from '../../config/schema.js';
 import { createLogger } from '../../server/log.js';
 import { SIM_CARD, until } from '../support/devices.js';
@@ -107,6 +107,55 @@ describe('device agent over the real /agent socket', function () {
     expect(unprinted.body.ticket.printed).to.equal(false);
     await input('kiosk-2-printer', { paperOut: false });
     kiosk.disconnect();
+  });
+
+  it('applies a changed agent file: a device whose port changed restarts, one left out goes offline, the rest keep running', async () => {
+    const printer = agent!.devices.get('kiosk-2-printer');
+    const scanner = agent!.devices.get('kiosk-2-scanner');
+    expect(printer).to.not.equal(undefined);
+    // The scanner's link now splits every answer into 4-byte chunks; the reader is taken off this PC.
+    await agent!.reconfigure({ 'kiosk-2-printer': { type: 'sim' }, 'kiosk-2-scanner': { type: 'sim', chunkSize: 4 } });
+    expect(agent!.devices.get('kiosk-2-printer')).to.equal(printer);
+    expect(agent!.devices.get('kiosk-2-scanner')).to.not.equal(scanner);
+    expect(agent!.devices.has('kiosk-2-idcard')).to.equal(false);
+    const reader = await until(async () => {
+      const d = await device('kiosk-2-idcard');
+      return d.status === 'offline' && d.code === 'PORT_UNAVAILABLE' ? d : undefined;
+    }, 'the reader offline');
+    expect(reader.detail).to.contain('no transport for kiosk-2-idcard');
+    await until(async () => (await device('kiosk-2-scanner')).status === 'online', 'the rebuilt scanner online');
+    // The rebuilt scanner works: a scan reaches the kiosk stream.
+    const kiosk = io(`${h.url}/kiosk`, { auth: { kioskId: 'kiosk-2' }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const scanned = new Promise<any>((r) => kiosk.on('scan', r));
+    await new Promise((r) => kiosk.once('connect', r));
+    expect((await input('kiosk-2-scanner', { code: 'AFTER-RELOAD' })).status).to.equal(200);
+    expect((await scanned).code).to.equal('AFTER-RELOAD');
+    kiosk.disconnect();
+
+    // Put the reader back: it starts again and comes online.
+    await agent!.reconfigure({ 'kiosk-2-idcard': { type: 'sim', chunkSize: 16 }, 'kiosk-2-printer': { type: 'sim' }, 'kiosk-2-scanner': { type: 'sim', chunkSize: 4 } });
+    await until(async () => (await device('kiosk-2-idcard')).status === 'online', 'the reader back online');
+  });
+
+  it('follows its file on disk: a valid change is handed over, a broken one is reported and ignored', async () => {
+    const f = join(dir, 'agent-watch.json');
+    const base = { server: 'http://127.0.0.1:8080', agentId: 'kiosk-pc-2', key: KEY, transports: { 'kiosk-2-printer': { type: 'sim' } } };
+    writeFileSync(f, JSON.stringify(base));
+    const changes: unknown[] = [];
+    const errors: string[] = [];
+    const stop = watchAgentFile(f, { intervalMs: 20, onChange: (c) => changes.push(c.transports), onError: (e) => errors.push(e.message) });
+    try {
+      await new Promise((r) => setTimeout(r, 60));
+      writeFileSync(f, JSON.stringify({ ...base, transports: { 'kiosk-2-printer': { type: 'lp', path: '/dev/usb/lp0' } } }) + '\n');
+      await until(() => changes.length === 1 || undefined, 'the change handed over');
+      expect(changes[0]).to.deep.equal({ 'kiosk-2-printer': { type: 'lp', path: '/dev/usb/lp0' } });
+      writeFileSync(f, '{"server": ');
+      await until(() => errors.length === 1 || undefined, 'the broken file reported');
+      expect(errors[0]).to.contain(f);
+      expect(changes).to.have.length(1);
+    } finally {
+      stop();
+    }
   });
 
   it('marks the devices offline when the agent goes away', async () => {
