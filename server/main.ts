@@ -207,8 +207,9 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     await hall.close();
     throw err;
   }
+  const caseKey = opts.caseKey ?? (await loadSecret(dataDir, 'case.key'));
   const docscan = config.docscan
-    ? new DocscanService({ config: config.docscan, windows: config.setup.windows, hall, dataDir, hallName: config.hall.name, log, ...(opts.now ? { now: opts.now } : {}) })
+    ? new DocscanService({ config: config.docscan, windows: config.setup.windows, hall, dataDir, hallName: config.hall.name, log, sealKey: caseKey, ...(opts.now ? { now: opts.now } : {}) })
     : null;
   const caseModule = await startCases({
     dataDir,
@@ -217,7 +218,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     settings: loadCasesConfig(opts.configDir ?? defaultConfigDir),
     accounts,
     log,
-    key: opts.caseKey ?? (await loadSecret(dataDir, 'case.key')),
+    key: caseKey,
     ...(opts.caseDevices ? windowDevices(opts.caseDevices) : { identities: caseIdentitiesOf(devices), printer: windowSlipPrinterOf(devices) }),
     ...(opts.pdfFont ? { pdfFont: opts.pdfFont } : {}),
     // Closed cases go to the central approval system through the outbox; the case module writes the contract's shape.

@@ -1,9 +1,11 @@
 // Document scanners at windows, and the scanned pages of each window's current case draft.
 //
 // A scan at a window stores its pages under the ticket the window is serving (or `none` between
-// tickets): `$HALL_DATA_DIR/scans/<windowId>/<ticketId>/<pageId>.jpg` plus a small JSON file per page. Each
-// file is written to a temp name, fsynced and renamed, and the folder fsynced, before the scan is answered:
-// an acknowledged page survives a crash. The case capture reads the draft's pages (pages()) and binds them
+// tickets): `$HALL_DATA_DIR/scans/<windowId>/<ticketId>/<pageId>.sealed` plus a small JSON file per page. A
+// page may show an ID card, so its image is sealed at rest with the case key (AES-256-GCM, bound to its
+// window, draft and page id, so a file cannot be swapped for another); the JSON holds only size and time.
+// Each file is written to a temp name, fsynced and renamed, and the folder fsynced, before the scan is
+// answered: an acknowledged page survives a crash. The case capture reads the draft's pages (pages()) and binds them
 // (pdf()); clear() empties a draft.
 
 import { randomBytes } from 'node:crypto';
@@ -16,6 +18,7 @@ import type { DocscanConfig, DocscanScannerConfig } from '../../config/docscan.j
 import type { Hall } from '../hall/hall.js';
 import type { WindowConfig } from '../hall/types.js';
 import type { Logger } from '../log.js';
+import { Sealer } from '../cases/seal.js';
 import { buildPdf } from '../documents/pdf.js';
 import type { DeviceHealth } from '../../drivers/device.js';
 import type { RegisteredDevice } from '../devices/service.js';
@@ -55,6 +58,8 @@ export interface DocscanServiceOptions {
   dataDir: string;
   hallName: string;
   log: Logger;
+  /** 32 bytes sealing the page images at rest (the case key: scans end up in cases). */
+  sealKey: Buffer;
   now?: () => number;
 }
 
@@ -62,9 +67,11 @@ export class DocscanService {
   private readonly byWindow = new Map<string, Entry>();
   private readonly byId = new Map<string, Entry>();
   private readonly now: () => number;
+  private readonly sealer: Sealer;
 
   constructor(private readonly o: DocscanServiceOptions) {
     this.now = o.now ?? Date.now;
+    this.sealer = new Sealer(o.sealKey);
     for (const cfg of o.config.scanners) {
       const source = makeSource(cfg);
       const scanner = new DocumentScanner(cfg.id, source, o.config.normalize, this.now);
@@ -182,8 +189,10 @@ export class DocscanService {
   async image(windowId: string, pageId: string): Promise<Buffer | null> {
     if (!PAGE_ID.test(pageId)) return null;
     try {
-      return await readFile(join(this.dir(windowId, this.draftOf(windowId)), `${pageId}.jpg`));
-    } catch {
+      return await this.readImage(windowId, this.draftOf(windowId), pageId);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') this.o.log.error({ windowId, pageId, err: (err as Error).message }, 'scanned page cannot be opened (changed on disk, or another key)');
       return null;
     }
   }
@@ -198,12 +207,13 @@ export class DocscanService {
     const pages = await this.pages(windowId, draft);
     const dir = this.dir(windowId, draft);
     const images: Buffer[] = [];
-    for (const p of pages) images.push(await readFile(join(dir, `${p.id}.jpg`)));
+    for (const p of pages) images.push(await this.readImage(windowId, draft, p.id));
     return {
       images,
       release: async () => {
         for (const p of pages) {
           await rm(join(dir, `${p.id}.json`), { force: true });
+          await rm(join(dir, `${p.id}.sealed`), { force: true });
           await rm(join(dir, `${p.id}.jpg`), { force: true });
         }
       },
@@ -223,7 +233,7 @@ export class DocscanService {
     const ticket = draft === 'none' ? undefined : this.o.hall.state.tickets.get(draft);
     const images = [];
     for (const p of pages) {
-      const image = await readFile(join(this.dir(windowId, draft), `${p.id}.jpg`));
+      const image = await this.readImage(windowId, draft, p.id);
       images.push({ image, width: p.width, height: p.height, caption: `第 ${p.n} 页 · 扫描于 ${this.local(Date.parse(p.scannedAt))}` });
     }
     const blocks = [
@@ -241,6 +251,19 @@ export class DocscanService {
     return new Date(ms + offset * 60_000).toISOString().slice(0, 16).replace('T', ' ');
   }
 
+  /** The page's JPEG: opened from its sealed file (or read as is from a page stored before sealing). */
+  private async readImage(windowId: string, draft: string, pageId: string): Promise<Buffer> {
+    const dir = this.dir(windowId, draft);
+    let sealed: Buffer;
+    try {
+      sealed = await readFile(join(dir, `${pageId}.sealed`));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return readFile(join(dir, `${pageId}.jpg`));
+    }
+    return this.sealer.openBytes(sealed, sealAad(windowId, draft, pageId));
+  }
+
   private dir(windowId: string, draft: string): string {
     return join(this.o.dataDir, 'scans', windowId, draft);
   }
@@ -251,10 +274,15 @@ export class DocscanService {
     const id = randomBytes(8).toString('hex');
     const page: ScannedPage = { id, n, width: p.width, height: p.height, bytes: p.jpeg.length, skewDegrees: p.skewDegrees, scannedAt: new Date(this.now()).toISOString(), scannerId };
     // The image first, the record last: a record always has its image.
-    await durableWrite(dir, `${id}.jpg`, p.jpeg);
+    await durableWrite(dir, `${id}.sealed`, this.sealer.sealBytes(p.jpeg, sealAad(windowId, draft, id)));
     await durableWrite(dir, `${id}.json`, Buffer.from(JSON.stringify(page)));
     return page;
   }
+}
+
+/** Binds a sealed page to its place: moved to another window, draft or id, it no longer opens. */
+function sealAad(windowId: string, draft: string, pageId: string): string {
+  return `scan:${windowId}/${draft}/${pageId}`;
 }
 
 async function durableWrite(dir: string, name: string, data: Buffer): Promise<void> {

@@ -127,7 +127,7 @@ describe('device agent over the real /agent socket', function () {
     // The rebuilt scanner works: a scan reaches the kiosk stream.
     const kiosk = io(`${h.url}/kiosk`, { auth: { kioskId: 'kiosk-2' }, transports: ['websocket'], reconnection: false, forceNew: true });
     const scanned = new Promise<any>((r) => kiosk.on('scan', r));
-    await new Promise((r) => kiosk.once('connect', r));
+    await new Promise<void>((r) => kiosk.once('connect', () => r()));
     expect((await input('kiosk-2-scanner', { code: 'AFTER-RELOAD' })).status).to.equal(200);
     expect((await scanned).code).to.equal('AFTER-RELOAD');
     kiosk.disconnect();

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { api, login, startTestHall, type TestHall } from '../support/hall.js';
 import { needPoppler, pdfPages, pdfText } from '../support/pdf.js';
 
@@ -44,6 +46,29 @@ describe('document scanning at a window (demo hall, simulated scanners)', functi
     expect(bytes.length).to.equal(r.body.pages[0].bytes);
     // Registry counters: a scan is a frame sent, a page a frame received, a failed scan a timeout.
     expect((await device('docscan-w3')).counters).to.include({ framesSent: 1, framesReceived: 2, timeouts: 0 });
+  });
+
+  it('keeps the page images sealed on disk: no JPEG at rest, and a changed file is refused, not served', async () => {
+    const pages = (await api(h.url, 'GET', '/api/v1/windows/w3/scans', { token })).body.pages as { id: string }[];
+    const dir = join(h.dataDir, 'scans', 'w3', ticket.id);
+    const files = (await readdir(dir)).sort();
+    expect(files.filter((f) => f.endsWith('.jpg'))).to.deep.equal([]);
+    for (const p of pages) {
+      const sealed = await readFile(join(dir, `${p.id}.sealed`));
+      // Neither the JPEG start marker nor any JFIF/EXIF header appears anywhere in the file.
+      expect(sealed.includes(Buffer.from([0xff, 0xd8, 0xff]))).to.equal(false);
+      expect(sealed.includes(Buffer.from('JFIF'))).to.equal(false);
+    }
+    // A sealed page moved under another page id no longer opens (it is bound to its place).
+    const [a, b] = pages;
+    const original = await readFile(join(dir, `${b!.id}.sealed`));
+    await writeFile(join(dir, `${b!.id}.sealed`), await readFile(join(dir, `${a!.id}.sealed`)));
+    const moved = await fetch(`${h.url}/api/v1/windows/w3/scans/${b!.id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(moved.status).to.equal(404);
+    expect(((await moved.json()) as { error: { code: string } }).error.code).to.equal('NOT_FOUND');
+    await writeFile(join(dir, `${b!.id}.sealed`), original);
+    const back = await fetch(`${h.url}/api/v1/windows/w3/scans/${b!.id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(back.status).to.equal(200);
   });
 
   it('binds the draft into a PDF whose text names the hall, the window and the ticket in Chinese', async function () {
