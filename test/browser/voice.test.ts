@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import type { TestPage } from '../support/browser.js';
 import { numberWords } from '../../server/views.js';
 import { browserHallSuite, waitFor } from './helpers.js';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { configDir } from '../../config/schema.js';
+import { buildUi } from '../../scripts/build-ui.mjs';
+import { browserOrSkip, type Browser } from '../support/browser.js';
+import { api, login, startTestHall, type TestHall } from '../support/hall.js';
 
 /** With SCREENSHOTS=1 the tap-to-speak state is saved to docs/screens/ (off by default: a run leaves the tree clean). */
 const SAVE_SCREENS = process.env.SCREENSHOTS === '1';
@@ -108,5 +114,50 @@ describe('spoken calls on the hall display (browser)', function () {
     const want = tokensOf(t.number, staff.number);
     await waitFor(async () => (await played(p)).length >= want.length * 2, 'the waiting call spoken', 30_000);
     expect((await played(p)).map((c) => c.token)).to.deep.equal([...want, ...want]);
+  });
+});
+
+describe('spoken calls follow the repeat count of hall.json (browser)', function () {
+  this.timeout(120_000);
+  let browser: Browser | undefined;
+  let h: TestHall | undefined;
+  let dir: string | undefined;
+
+  before(async function () {
+    browser = await browserOrSkip(this);
+    await buildUi();
+    // A hall that speaks each call three times (the demo says twice, the page's own default is once).
+    dir = mkdtempSync(join(tmpdir(), 'hall-voice-repeat-'));
+    cpSync(configDir, dir, { recursive: true, filter: (src) => !src.endsWith('.ts') });
+    const file = join(dir, 'hall.json');
+    const cfg = JSON.parse(readFileSync(file, 'utf8'));
+    cfg.voice.repeat = 3;
+    writeFileSync(file, JSON.stringify(cfg, null, 2));
+    h = await startTestHall({ configDir: dir });
+  });
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('speaks a call three times when hall.json says voice.repeat = 3, never overlapping', async () => {
+    expect((await api(h!.url, 'GET', '/api/v1/voice')).body.repeat).to.equal(3);
+    const p = await browser!.page({ width: 1920, height: 1080 });
+    await p.goto(`${h!.url}/display/`);
+    await waitFor(async () => (await voiceState(p)) === 'on', 'the voice to turn on', 20_000);
+    const token = await login(h!.url, 'staff5', 'staff123', 'w5');
+    const t = (await api(h!.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'property', idNumber: '110101199001010074', name: '李四' } })).body.ticket;
+    expect(t, 'ticket issued').to.have.property('number');
+    expect((await api(h!.url, 'POST', '/api/v1/windows/w5/call-next', { token })).status).to.equal(200);
+    const want = tokensOf(t.number, 5);
+    await waitFor(async () => (await played(p)).length >= want.length * 3, 'the call spoken three times', 60_000);
+    // Give a fourth round the time to start, if the page were to play one.
+    await new Promise((r) => setTimeout(r, 1500));
+    const log = await played(p);
+    expect(log.map((c) => c.token)).to.deep.equal([...want, ...want, ...want]);
+    expect(log.map((c) => c.round)).to.deep.equal([...want.map(() => 1), ...want.map(() => 2), ...want.map(() => 3)]);
+    expectNoOverlap(log);
+    expect(p.errors).to.deep.equal([]);
   });
 });
