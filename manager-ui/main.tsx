@@ -102,7 +102,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: (why?:
             <Windows windows={s.windows} />
             <SupervisionPanel report={s.supervision} />
             <Charts token={session.token} day={s.day} seq={s.seq} />
-            <Devices token={session.token} />
+            <Devices token={session.token} live={s.devices} />
             {s.central?.outbox && <OutboxCard central={s.central} />}
           </main>
         ) : (
@@ -284,19 +284,26 @@ interface DeviceRow {
   detail?: string;
 }
 
-/** Device health as the device registry reports it; nothing registered is said as such. */
-function Devices({ token }: { token: string }) {
-  const [list, setList] = useState<DeviceRow[] | null>(null);
+/**
+ * Device health as the device registry reports it; nothing registered is said as such. Live from the
+ * /manager stream (snapshot, then `devices` events); asked over HTTP only from a server that does not
+ * stream it.
+ */
+function Devices({ token, live }: { token: string; live?: DeviceRow[] | undefined }) {
+  const [polled, setList] = useState<DeviceRow[] | null>(null);
+  const streamed = live !== undefined;
   useEffect(() => {
-    let live = true;
-    const load = () => api<DeviceRow[]>('/devices', { token }).then((d) => live && setList(d), () => {});
+    if (streamed) return;
+    let on = true;
+    const load = () => api<DeviceRow[]>('/devices', { token }).then((d) => on && setList(d), () => {});
     void load();
     const timer = setInterval(load, 15_000);
     return () => {
-      live = false;
+      on = false;
       clearInterval(timer);
     };
-  }, [token]);
+  }, [token, streamed]);
+  const list = live ?? polled;
   return (
     <section class="m-devices card">
       <h2>{t('manager.devices')}</h2>

@@ -4,6 +4,7 @@
 import type {
   CallPayload,
   CentralStatusLite,
+  DevicesPayload,
   DisplaySnapshot,
   ManagerSnapshot,
   PadSnapshot,
@@ -149,6 +150,8 @@ export interface ManagerEvents {
   /** Other modules' events on the stream: taken so their seq does not look like a gap. */
   supervision: { seq: number; report: Record<string, unknown> };
   central: CentralStatusLite & { seq: number };
+  /** Device health: the whole list at once when a device changes status, every 5 s while counters move. */
+  devices: DevicesPayload;
 }
 
 export const managerReducers: Reducers<ManagerSnapshot, ManagerEvents> = {
@@ -159,8 +162,10 @@ export const managerReducers: Reducers<ManagerSnapshot, ManagerEvents> = {
     ...(s.alerts && !p.alerts ? { alerts: s.alerts } : {}),
     ...(s.supervision && !p.supervision ? { supervision: s.supervision } : {}),
     ...(s.central && !p.central ? { central: s.central } : {}),
+    ...(s.devices && !p.devices ? { devices: s.devices } : {}),
   }),
   alerts: (s, { seq, ...alerts }) => ({ ...s, seq, alerts }),
   supervision: (s, { seq, report }) => ({ ...s, seq, supervision: report }),
   central: (s, { seq, ...central }) => ({ ...s, seq, central }),
+  devices: (s, { seq, devices }) => ({ ...s, seq, devices }),
 };

@@ -113,7 +113,7 @@ describe('page build (scripts/build-ui.mjs)', function () {
   it('writes index.html, app.js and app.css for every page, with content hashes in the asset URLs', async () => {
     const r = await buildUi({ outDir: out, force: true });
     expect(r.built).to.equal(true);
-    expect(r.pages.map((p) => p.page)).to.deep.equal(['kiosk', 'display', 'window', 'pad', 'console', 'manager']);
+    expect(r.pages.map((p) => p.page)).to.deep.equal(['kiosk', 'display', 'window', 'pad', 'console', 'manager', 'ticket']);
     for (const { page } of PAGES) {
       const html = await readFile(join(out, page, 'index.html'), 'utf8');
       const js = await readFile(join(out, page, 'app.js'));
