@@ -16,6 +16,7 @@ import { caseIdentitiesOf, windowSlipPrinterOf } from './devices/adapters.js';
 import { kioskPrintingOf } from './devices/kiosk.js';
 import { DeviceService, IDENTITY_TTL_MS } from './devices/service.js';
 import type { BuildOptions } from '../drivers/factory.js';
+import { HallCaseProgress, kioskCardNumber, type HallCaseStore } from './kiosk/progress.js';
 import { DeviceStreams } from './devices/streams.js';
 import { createRequestListener, PAGES } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
@@ -188,6 +189,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   });
 
   const devices = new DeviceService({ config: await devicesInForce(config, hall.setup.windows.map((w) => w.id), dataDir, log), idSecret, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.deviceBuild ? { build: opts.deviceBuild } : {}) });
+  // The case module starts after the central link (it hands cases to the link's outbox): bound late.
+  let caseStore: HallCaseStore | null = null;
   let central: CentralSetup;
   try {
     central = await setUpCentral({
@@ -201,6 +204,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       log,
       sealKey: opts.outboxKey ?? (await loadSecret(dataDir, 'outbox.key')),
       idSecret,
+      cardIdentity: kioskCardNumber(devices),
+      hallCases: new HallCaseProgress(() => caseStore),
       ...(opts.now ? { now: opts.now } : {}),
     });
   } catch (err) {
@@ -227,6 +232,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     ...(central.link.client ? { progress: central.link.client } : {}),
     ...(docscan ? { scanner: caseScannerOf(docscan) } : {}),
   });
+  caseStore = caseModule.cases;
 
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();

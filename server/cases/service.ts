@@ -257,6 +257,24 @@ export class Cases {
     return { kind: 'ticket', ticketId: ticket.id, number: ticket.number, current: state.windows[windowId]?.currentTicketId === ticket.id };
   }
 
+  /**
+   * Closed cases of the applicant with this ID number, newest first (a kiosk's progress query by card). The
+   * number is only inside each sealed applicant, so each is opened; such queries are rare and cases few.
+   */
+  closedForApplicant(idNumber: string): CaseView[] {
+    const want = idNumber.trim().toUpperCase();
+    const out: CaseView[] = [];
+    for (const r of this.o.store.all()) {
+      if (r.status !== 'closed') continue;
+      try {
+        if (this.o.sealer.open<Applicant>(r.sealed, r.id).idNumber.toUpperCase() === want) out.push(this.view(r));
+      } catch {
+        // A record that does not open (another key) is not this applicant's as far as a kiosk can tell.
+      }
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
   async create(input: NewCase): Promise<CaseView> {
     const { service, sectionId } = this.findService(input.serviceCode);
     let applicant: Applicant;

@@ -18,6 +18,7 @@ import { CentralFeed } from './feed.js';
 import { Outbox, type OutboxStatus, type RejectedItem } from './outbox.js';
 import { ProgressService, type ProgressAnswer } from './progress.js';
 import type { Progress, ProgressStatus } from './contract.js';
+import { mergeProgress } from '../kiosk/progress.js';
 
 export { Outbox } from './outbox.js';
 export type { OutboxInput, OutboxItem, OutboxKind, OutboxStatus } from './outbox.js';
@@ -59,10 +60,12 @@ export interface CentralLinkOptions {
   /** Identity keys for progress searches by ID number (the cache keys on them, never on the number). */
   idSecret: Buffer;
   /**
-   * The ID number the kiosk's card reader read last (fresh and unused), for progress by card. Until card
-   * readers are wired to the link, absent: such queries answer NO_CARD_READ.
+   * The ID number the kiosk's card reader read last (fresh and unused), for progress by card; it stays in
+   * the server. Absent (or null): such queries answer NO_CARD_READ.
    */
   cardIdentity?: (kioskId: string | undefined) => string | null;
+  /** The hall's own closed cases, answered where the central system does not know them (yet). */
+  hallCases?: HallCaseLookup;
   now?: () => number;
   random?: () => number;
 }
@@ -73,6 +76,12 @@ const progressBody = z.union([
   z.strictObject({ idNumber: z.string().trim().min(1).max(32) }),
   z.strictObject({ useCard: z.literal(true), kioskId: z.string().trim().min(1).max(64).optional() }),
 ]);
+
+/** The hall's own case records as progress (server/kiosk/progress.ts). */
+export interface HallCaseLookup {
+  byReceipt(receiptNo: string): Progress | undefined;
+  byIdNumber(idNumber: string): Progress[];
+}
 
 export class CentralLink {
   readonly outbox: Outbox;
@@ -203,6 +212,11 @@ export class CentralLink {
       const p = receiptSchema.safeParse(req.query.receipt);
       if (!p.success) throw new HallError('VALIDATION_FAILED', `receipt: ${p.error.issues[0]?.message ?? 'required'}`);
       const a = await this.progress.byReceipt(p.data);
+      // A case the central system has not got (or cannot be asked about) may be one this hall closed.
+      const own = !a.available || 'notFound' in a ? this.o.hallCases?.byReceipt(p.data) : undefined;
+      if (own) {
+        return void res.json({ available: true, cached: false, fetchedAt: new Date(this.now()).toISOString(), progress: own, source: 'hall', ...(a.available ? {} : { centralError: { code: a.code, message: a.message } }) });
+      }
       if (!a.available) {
         const { stale, ...rest } = a;
         return void res.json({ ...unavailable(rest), ...(stale ? { stale: { fetchedAt: stale.fetchedAt, progress: stale.result } } : {}) });
@@ -232,7 +246,10 @@ export class CentralLink {
     if (!p.success) throw new HallError('VALIDATION_FAILED', p.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
     const q = p.data;
     let a: ProgressAnswer<Progress[]>;
+    let own: Progress[] = [];
     if ('receiptNumber' in q) {
+      const mine = this.o.hallCases?.byReceipt(q.receiptNumber);
+      if (mine) own = [mine];
       const one = await this.progress.byReceipt(q.receiptNumber);
       if (!one.available) {
         const { stale, ...rest } = one;
@@ -251,13 +268,20 @@ export class CentralLink {
         idNumber = q.idNumber.trim().toUpperCase();
       }
       a = await this.progress.byIdNumber(identityKey(this.o.idSecret, idNumber), idNumber);
+      own = this.o.hallCases?.byIdNumber(idNumber) ?? [];
     }
+    const fetchedNow = new Date(this.now()).toISOString();
     if (!a.available) {
       const { stale, ...rest } = a;
+      // The hall's own records still answer; the kiosk says the central system could not be asked.
+      if (own.length > 0) {
+        const cases = mergeProgress(stale?.result ?? [], own).map(progressCase);
+        return { available: true, cases, cached: false, fetchedAt: fetchedNow, source: 'hall', centralError: { code: rest.code, message: rest.message } };
+      }
       return { ...unavailable(rest), ...(stale ? { stale: { fetchedAt: stale.fetchedAt, cases: stale.result.map(progressCase) } } : {}) };
     }
-    if ('notFound' in a) return { available: true, cases: [], cached: false, fetchedAt: new Date(this.now()).toISOString() };
-    return { available: true, cases: a.result.map(progressCase), cached: a.cached, fetchedAt: a.fetchedAt };
+    if ('notFound' in a) return { available: true, cases: own.map(progressCase), cached: false, fetchedAt: fetchedNow };
+    return { available: true, cases: mergeProgress(a.result, own).map(progressCase), cached: a.cached, fetchedAt: a.fetchedAt };
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import type { Accounts } from '../auth/accounts.js';
 import type { Hall } from '../hall/hall.js';
 import type { Logger } from '../log.js';
 import type { CentralMock } from '../central-mock/mock.js';
-import { CentralLink } from './index.js';
+import { CentralLink, type CentralLinkOptions } from './index.js';
 
 export interface CentralOverrides {
   url?: string | null;
@@ -38,6 +38,9 @@ export async function setUpCentral(o: {
   log: Logger;
   sealKey: Buffer;
   idSecret: Buffer;
+  /** Kiosk progress by card and the hall's own cases (CentralLinkOptions). */
+  cardIdentity?: CentralLinkOptions['cardIdentity'];
+  hallCases?: CentralLinkOptions['hallCases'];
   now?: () => number;
 }): Promise<CentralSetup> {
   const ov = o.overrides ?? {};
@@ -83,6 +86,8 @@ export async function setUpCentral(o: {
       apiKey,
       sealKey: o.sealKey,
       idSecret: o.idSecret,
+      ...(o.cardIdentity ? { cardIdentity: o.cardIdentity } : {}),
+      ...(o.hallCases ? { hallCases: o.hallCases } : {}),
       ...(o.now ? { now: o.now } : {}),
     });
   } catch (err) {

@@ -72,6 +72,8 @@ const bookingBody = z.strictObject({
   slotStart: z.string().regex(/^\d{2}:\d{2}$/, 'HH:MM'),
   idNumber: z.string().trim().max(32).optional(),
   name: z.string().trim().min(1).max(60).optional(),
+  kioskId: id.optional(),
+  useCard: z.boolean().optional(),
 });
 const empty = z.strictObject({});
 
@@ -188,19 +190,33 @@ export function createApp(o: AppOptions, issueTicket: TicketIssuer = ticketIssue
 
   api.post('/appointments', async (req, res) => {
     const body = parse(bookingBody, req.body);
-    const idKey = identity(body.idNumber);
-    const { events } = await o.hall.execute(
-      {
-        type: 'BookAppointment',
-        sectionId: body.sectionId,
-        date: body.date,
-        slotStart: body.slotStart,
-        ...(body.serviceCode ? { serviceCode: body.serviceCode } : {}),
-        ...(idKey ? { idKey } : {}),
-        ...(body.name ? { nameMasked: maskName(body.name) } : {}),
-      },
-      { kind: 'citizen' },
-    );
+    if (body.kioskId && !o.config.kiosks.some((k) => k.id === body.kioskId)) throw new HallError('VALIDATION_FAILED', `kioskId: unknown kiosk ${body.kioskId}`);
+    if (body.useCard && !body.kioskId) throw new HallError('VALIDATION_FAILED', 'kioskId: useCard needs the kiosk whose reader read the card');
+    if (body.useCard && body.idNumber) throw new HallError('VALIDATION_FAILED', 'idNumber: give either useCard or idNumber');
+    // useCard: booked for the card the kiosk read last, so that card checks the booking in on the day.
+    const claim = body.useCard ? o.devices.claimIdentity(body.kioskId!) : null;
+    if (body.useCard && !claim) throw new HallError('NO_CARD_READ', '请先在读卡区放置身份证 / place the ID card on the reader first');
+    let events;
+    try {
+      const idKey = claim ? claim.identity.idKey : identity(body.idNumber);
+      const nameMasked = claim ? claim.identity.nameMasked : body.name ? maskName(body.name) : undefined;
+      ({ events } = await o.hall.execute(
+        {
+          type: 'BookAppointment',
+          sectionId: body.sectionId,
+          date: body.date,
+          slotStart: body.slotStart,
+          ...(body.serviceCode ? { serviceCode: body.serviceCode } : {}),
+          ...(idKey ? { idKey } : {}),
+          ...(nameMasked ? { nameMasked } : {}),
+        },
+        { kind: 'citizen' },
+      ));
+    } catch (err) {
+      claim?.release();
+      throw err;
+    }
+    claim?.commit();
     const booked = events.find((e) => e.type === 'AppointmentBooked');
     if (!booked || booked.type !== 'AppointmentBooked') throw new HallError('INTERNAL', 'no appointment booked');
     const { idKey: _secret, ...appointment } = booked.appointment;
@@ -320,7 +336,7 @@ export function createApp(o: AppOptions, issueTicket: TicketIssuer = ticketIssue
 
   mountDeviceRoutes(api, { devices: o.devices, demo: o.demo, requireManager });
 
-  api.use(citizenRoutes(o));
+  api.use(citizenRoutes({ ...o, optionalClaims }));
   if (o.manager) api.use(managerRoutes({ manager: o.manager, accounts: o.accounts }));
   for (const r of o.routes ?? []) api.use(r);
   if (o.central) api.use(o.central.router({ requireManager, optionalClaims, demo: o.demo }));

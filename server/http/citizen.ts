@@ -16,7 +16,7 @@ const printBody = z.union([
   z.strictObject({ guide: z.string().trim().min(1).max(64) }),
 ]);
 
-export function citizenRoutes(o: AppOptions & { kioskPrinting?: KioskPrinting }): express.Router {
+export function citizenRoutes(o: AppOptions & { kioskPrinting?: KioskPrinting; optionalClaims?: (req: Request) => unknown }): express.Router {
   const r = express.Router();
   const printing = o.kioskPrinting ?? noKioskPrinters;
   const setup = () => o.hall.setup;
@@ -63,6 +63,23 @@ export function citizenRoutes(o: AppOptions & { kioskPrinting?: KioskPrinting })
       days.push({ date, slots: slotsLeft(o.hall.state, section, date) });
     }
     res.json({ sectionId: section.id, today, days });
+  });
+
+  // Check-in by ID card: the bookings of the card the kiosk's reader read last (under 60 s old), today's
+  // first. The read is not used up here: the kiosk then takes the appointment ticket with useCard, which
+  // uses it. Only the masked name and the bookings leave the server.
+  r.get('/kiosks/:id/card-appointments', (req: Request, res) => {
+    const kioskId = req.params.id as string;
+    if (!o.config.kiosks.some((k) => k.id === kioskId)) throw new HallError('NOT_FOUND', `未登记的取号机 ${kioskId} / unknown kiosk`);
+    if (!o.demo && !o.optionalClaims?.(req)) throw new HallError('UNAUTHORIZED', '按身份证查询预约需要设备或工作人员身份 / a kiosk or staff token is required');
+    const read = o.devices.lastIdentity(kioskId);
+    if (!read) throw new HallError('NO_CARD_READ', '请先在读卡区放置身份证 / place the ID card on the reader first');
+    const today = localDay(o.hall.now(), setup().calendar);
+    const appointments = Object.values(o.hall.state.appointments)
+      .filter((a) => a.idKey === read.idKey && a.status === 'booked' && a.date >= today)
+      .sort((a, b) => a.date.localeCompare(b.date) || a.slotStart.localeCompare(b.slotStart))
+      .map(({ idKey: _secret, ...a }) => a);
+    res.json({ today, nameMasked: read.nameMasked, appointments });
   });
 
   r.post('/kiosks/:id/print', async (req: Request, res) => {

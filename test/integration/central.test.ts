@@ -198,7 +198,7 @@ describe('central link of the hall server', function () {
     const bad = await api(h.url, 'POST', '/api/v1/progress', { body: { idNumber: '110105194912310021' } });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.code).to.equal('VALIDATION_FAILED');
-    // No card reader is wired to the link in this hall: a query by card says no card was read.
+    // No card was placed on kiosk-1's reader: a query by card says so.
     const card = await api(h.url, 'POST', '/api/v1/progress', { body: { useCard: true, kioskId: 'kiosk-1' } });
     expect(card.status).to.equal(409);
     expect(card.body.error.code).to.equal('NO_CARD_READ');
