@@ -1,12 +1,15 @@
 // Booking a visit on a later working day (预约抽号): section → day → slot → confirm → booking slip. Reached
-// from the menu, from a service guide, and when today's tickets for a section are all taken.
+// from the menu, from a service guide, and when today's tickets for a section are all taken. A card placed
+// on the kiosk's reader at the confirmation books in the holder's name, so the same card checks it in.
 
 import { useEffect, useState } from 'preact/hooks';
 import type { SectionView } from '../server/realtime/contract.js';
 import { api, ApiError, asApiError } from '../ui-shared/api.js';
+import { safeText } from '../ui-shared/format.js';
 import { errText, name, t, useCountdown } from '../ui-shared/page.js';
 import type { AppointmentView, BookingDays, PrintOutcome, SlotLeft } from './types.js';
-import { ScreenHead, weekdayOf } from './widgets.js';
+import { CardIcon } from './progress.js';
+import { ScreenHead, useSignal, weekdayOf } from './widgets.js';
 
 /** Where the booking starts: nothing chosen, a section (and service), or a slot already picked. */
 export interface BookingStart {
@@ -35,11 +38,20 @@ function firstStep(s: BookingStart): Step {
   return { k: 'day', sectionId: s.sectionId };
 }
 
-export function BookingFlow(props: { start: BookingStart; sections: SectionView[]; kioskId: string | undefined; onHome: () => void }) {
+export function BookingFlow(props: {
+  start: BookingStart;
+  sections: SectionView[];
+  kioskId: string | undefined;
+  onHome: () => void;
+  /** The kiosk's reader is there: a card placed at the confirmation books at once. */
+  hasReader?: boolean;
+  /** Bumped each time this kiosk's reader reads a card while the flow is open. */
+  card?: { n: number } | null;
+}) {
   const { start, sections } = props;
   const [step, setStep] = useState<Step>(() => firstStep(start));
   const [days, setDays] = useState<Record<string, BookingDays | 'loading' | 'error'>>({});
-  const sectionId = 'sectionId' in step ? step.sectionId : start.sectionId;
+  const sectionId = 'sectionId' in step ? step.sectionId : step.k === 'done' ? step.appointment.sectionId : start.sectionId;
   const section = sections.find((s) => s.id === sectionId);
   const serviceCode = sectionId === start.sectionId ? start.serviceCode : undefined;
   const serviceName = sectionId === start.sectionId ? start.serviceName : undefined;
@@ -59,11 +71,12 @@ export function BookingFlow(props: { start: BookingStart; sections: SectionView[
     if (step.k === 'day' || step.k === 'slot') void loadDays(step.sectionId);
   }, [step.k, sectionId]);
 
-  const book = async (s: Extract<Step, { k: 'confirm' }>) => {
+  const book = async (s: Extract<Step, { k: 'confirm' }>, useCard = false) => {
     setStep({ k: 'sending' });
     try {
       const body: Record<string, unknown> = { sectionId: s.sectionId, date: s.date, slotStart: s.slot.start };
       if (serviceCode) body.serviceCode = serviceCode;
+      if (useCard) Object.assign(body, { useCard: true, kioskId: props.kioskId });
       const answer = await api<{ appointment?: AppointmentView }>('/appointments', { method: 'POST', body, timeoutMs: 15000 });
       const appointment = answer?.appointment;
       if (!appointment || typeof appointment.code !== 'string') throw new ApiError('BAD_RESPONSE', 'answer without an appointment', 201);
@@ -79,6 +92,10 @@ export function BookingFlow(props: { start: BookingStart; sections: SectionView[
       setStep({ k: 'error', error, back });
     }
   };
+
+  useSignal(props.card, () => {
+    if (step.k === 'confirm' && props.kioskId) void book(step, true);
+  });
 
   const title = t('kiosk.booking.title');
   const sectionName = section ? name(section.name, section.nameEn) : (sectionId ?? '');
@@ -158,6 +175,15 @@ export function BookingFlow(props: { start: BookingStart; sections: SectionView[
           </div>
         </dl>
         <p class="k-lead">{t('kiosk.booking.arrive')}</p>
+        {props.kioskId && (
+          <div class="k-booking-card">
+            <CardIcon />
+            <span>{t('kiosk.booking.cardHint')}</span>
+            <button type="button" class="btn btn-ghost k-big" onClick={() => void book(step, true)}>
+              {t('kiosk.booking.confirmCard')}
+            </button>
+          </div>
+        )}
         <div class="k-actions">
           <button type="button" class="btn btn-ghost k-big" onClick={() => setStep({ k: 'day', sectionId: step.sectionId })}>
             {t('kiosk.booking.otherDays')}
@@ -289,6 +315,12 @@ function BookingSlip(props: { step: Extract<Step, { k: 'done' }>; sectionName: s
             <dt>{t('kiosk.booking.slotLabel')}</dt>
             <dd class="num">{t('kiosk.booking.slot', { start: a.slotStart, end: a.slotEnd })}</dd>
           </div>
+          {a.nameMasked && (
+            <div>
+              <dt>{t('kiosk.booking.holder')}</dt>
+              <dd class="k-holder">{safeText(a.nameMasked)}</dd>
+            </div>
+          )}
         </dl>
         <div class={`k-print ${print === 'printing' ? 'is-printing' : print.printed ? 'is-printed' : 'not-printed'}`} data-print={print === 'printing' ? 'printing' : String(print.printed)}>
           {print === 'printing' ? t('kiosk.booking.printing') : print.printed ? t('kiosk.booking.printed') : t('kiosk.booking.notPrinted')}

@@ -135,10 +135,13 @@ function Kiosk() {
   screenRef.current = screen;
   const [cardError, setCardError] = useState<KioskCardError | null>(null);
   const [scanned, setScanned] = useState<{ code: string; n: number } | null>(null);
+  // A card read on a screen that searches by card (check-in, progress, booking): that screen acts on it.
+  const [cardRead, setCardRead] = useState<{ n: number } | null>(null);
   const devices = useKioskDevices(kioskId, {
     card: () => {
       const cur = screenRef.current;
       if (cur.kind === 'card') void issue(cur.choice);
+      else if (cur.kind === 'checkin' || cur.kind === 'progress' || cur.kind === 'booking') setCardRead((p) => ({ n: (p?.n ?? 0) + 1 }));
     },
     cardError: (e) => {
       if (screenRef.current.kind === 'card') setCardError(e);
@@ -187,7 +190,7 @@ function Kiosk() {
 
   const checkIn = (c: CheckIn) => {
     void loadServices(c.sectionId);
-    take({ sectionId: c.sectionId, appointmentCode: c.appointmentCode, ...(c.serviceCode ? { serviceCode: c.serviceCode } : {}) });
+    take({ sectionId: c.sectionId, appointmentCode: c.appointmentCode, ...(c.serviceCode ? { serviceCode: c.serviceCode } : {}), ...(c.useCard ? { useCard: true } : {}) });
   };
 
   const take = (choice: Choice) => {
@@ -237,9 +240,9 @@ function Kiosk() {
       </>
     );
   } else if (screen.kind === 'booking') {
-    content = <BookingFlow key={JSON.stringify(screen.start)} start={screen.start} sections={sections} kioskId={kioskId} onHome={goHome} />;
+    content = <BookingFlow key={JSON.stringify(screen.start)} start={screen.start} sections={sections} kioskId={kioskId} onHome={goHome} hasReader={hasReader} card={cardRead} />;
   } else if (screen.kind === 'checkin') {
-    content = <CheckInScreen onCheckIn={checkIn} onBack={goHome} scanned={scanned} />;
+    content = <CheckInScreen onCheckIn={checkIn} onBack={goHome} scanned={scanned} kioskId={kioskId} sections={sections} card={cardRead} />;
   } else if (screen.kind === 'guides') {
     content = <GuideList onOpen={(code) => setScreen({ kind: 'guide', code })} onBack={goHome} />;
   } else if (screen.kind === 'guide') {
@@ -253,7 +256,7 @@ function Kiosk() {
       />
     );
   } else if (screen.kind === 'progress') {
-    content = <ProgressScreen onBack={goHome} />;
+    content = <ProgressScreen onBack={goHome} kioskId={kioskId} hasReader={hasReader} card={cardRead} />;
   } else if (screen.kind === 'section') {
     const sec = sections.find((s) => s.id === screen.sectionId);
     content = sec ? (

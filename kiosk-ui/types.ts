@@ -57,6 +57,8 @@ export interface AppointmentView {
   slotStart: string;
   slotEnd: string;
   status: 'booked' | 'checked_in' | 'cancelled' | 'missed';
+  /** Booked with an ID card (or a name): the holder, masked. */
+  nameMasked?: string;
 }
 
 /** POST /api/v1/kiosks/:id/print */
@@ -77,7 +79,38 @@ export interface CaseProgress {
   updatedAt: string;
 }
 
+/** Set when the answer is the hall's own record because the approval system could not be asked. */
+interface HallSource {
+  source?: 'hall';
+  centralError?: { code: string; message: string };
+}
+
 /** The hall's answer: live, or the approval system is unreachable (with the last answer, when there is one). */
 export type ProgressAnswer =
-  | { available: true; cached: boolean; fetchedAt: string; progress: CaseProgress }
+  | ({ available: true; cached: boolean; fetchedAt: string; progress: CaseProgress } & HallSource)
   | { available: false; error: { code: string; message: string }; retryAfterSeconds: number; stale?: { fetchedAt: string; progress?: CaseProgress } };
+
+/** One case of a search (POST /api/v1/progress): the applicant masked, no ID number. */
+export interface ProgressCaseView {
+  receiptNumber: string;
+  caseId: string;
+  serviceCode: string;
+  serviceName: string;
+  applicantName: string;
+  status: ProgressStatus;
+  dueDate?: string;
+  steps: { status: ProgressStatus; at: string }[];
+  updatedAt: string;
+}
+
+/** POST /api/v1/progress {useCard: true, kioskId}: the cases of the card's holder. */
+export type ProgressSearchAnswer =
+  | ({ available: true; cached: boolean; fetchedAt: string; cases: ProgressCaseView[] } & HallSource)
+  | { available: false; error: { code: string; message: string }; retryAfterSeconds: number; stale?: { fetchedAt: string; cases?: ProgressCaseView[] } };
+
+/** GET /api/v1/kiosks/:id/card-appointments */
+export interface CardAppointments {
+  today: string;
+  nameMasked: string;
+  appointments: (AppointmentView & { nameMasked?: string })[];
+}

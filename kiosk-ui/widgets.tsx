@@ -71,3 +71,18 @@ export function useTypedCode(onChar: (c: string) => void, onBackspace: () => voi
     return () => window.removeEventListener('keydown', handler);
   }, []);
 }
+
+/**
+ * Runs `fn` each time the page bumps `signal` (a device read while this screen is open), but not for a bump
+ * that happened before the screen opened: a card read for another screen is not this screen's.
+ */
+export function useSignal(signal: { n: number } | null | undefined, fn: () => void): void {
+  const seen = useRef(signal?.n);
+  const cb = useRef(fn);
+  cb.current = fn;
+  useEffect(() => {
+    if (!signal || signal.n === seen.current) return;
+    seen.current = signal.n;
+    cb.current();
+  }, [signal?.n]);
+}

@@ -6,35 +6,12 @@
 import { expect } from 'chai';
 import { idCheckDigit } from '../../drivers/idcard/codec.js';
 import { api, login, startTestHall, type TestHall } from '../support/hall.js';
-import { SIM_CARD, until } from '../support/devices.js';
+import { SIM_CARD, swipeCard, until } from '../support/devices.js';
 
 const OTHER_ID = (() => {
   const first17 = '44030519850312047';
   return first17 + idCheckDigit(first17);
 })();
-
-/**
- * Places a card on the kiosk's simulated reader and waits until the registry has the read. The reader
- * reports a card once while it stays on it, and takes a moment to see it gone: the same card placed again
- * right away is placed again until it is read.
- */
-async function swipeAt(h: TestHall, kioskId: string, card: Record<string, unknown> = SIM_CARD): Promise<void> {
-  let read = false;
-  const on = (r: { attachedTo: string }) => {
-    if (r.attachedTo === kioskId) read = true;
-  };
-  h.running.devices.on('identity', on);
-  try {
-    for (let attempt = 0; attempt < 8 && !read; attempt++) {
-      expect((await api(h.url, 'POST', `/api/v1/sim/devices/${kioskId}-idcard/input`, { body: { card } })).status).to.equal(200);
-      const until = Date.now() + 1500;
-      while (!read && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    }
-  } finally {
-    h.running.devices.off('identity', on);
-  }
-  expect(read, `a card read at ${kioskId}`).to.equal(true);
-}
 
 describe('the ID card at the kiosk: bookings, check-in and case progress', function () {
   this.timeout(60_000);
@@ -42,7 +19,7 @@ describe('the ID card at the kiosk: bookings, check-in and case progress', funct
   // Monday 2026-11-23, 10:00 in the hall.
   let clock = Date.parse('2026-11-23T10:00:00+08:00');
 
-  const swipe = (kioskId: string, card: Record<string, unknown> = SIM_CARD) => swipeAt(h, kioskId, card);
+  const swipe = (kioskId: string, card: Record<string, unknown> = SIM_CARD) => swipeCard(h, kioskId, card);
 
   before(async () => {
     h = await startTestHall({ now: () => clock, central: { mockStageSeconds: 3600 } });
@@ -169,7 +146,7 @@ describe('kiosk progress from the hall’s own cases while the central system is
     expect(byReceipt.body.progress.steps.map((s: { status: string }) => s.status)).to.deep.equal(['received', 'accepted']);
     expect(byReceipt.body.progress.promisedDueDate).to.match(/^\d{4}-\d{2}-\d{2}$/);
 
-    await swipeAt(h, 'kiosk-1');
+    await swipeCard(h, 'kiosk-1');
     const byCard = await api(h.url, 'POST', '/api/v1/progress', { body: { useCard: true, kioskId: 'kiosk-1' } });
     expect(byCard.status).to.equal(200);
     expect(byCard.body).to.deep.include({ available: true, source: 'hall' });

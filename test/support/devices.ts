@@ -1,5 +1,7 @@
-// Shared by the device tests: the sample card as `/sim/devices/:id/input` takes it, and a poll helper.
+// Shared by the device tests: the sample card as `/sim/devices/:id/input` takes it, a poll helper, and a
+// card placed on a simulated reader.
 
+import type { DeviceService } from '../../server/devices/service.js';
 import { SAMPLE_CARD } from '../fixtures/idcard.js';
 
 /** SAMPLE_CARD in the shape of API.md's simulated card input. */
@@ -24,4 +26,32 @@ export async function until<T>(fn: () => T | undefined | false | Promise<T | und
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Places a card on a simulated reader (`<attachedTo>-idcard`) and waits until the hall's registry has read
+ * it. A reader reports a card once while it lies there and takes a moment to see it gone, so the same card
+ * placed again right away is placed again until it is read.
+ */
+export async function swipeCard(hall: { url: string; running: { devices: DeviceService } }, attachedTo: string, card: Record<string, unknown> = SIM_CARD): Promise<void> {
+  let read = false;
+  const on = (r: { attachedTo: string }) => {
+    if (r.attachedTo === attachedTo) read = true;
+  };
+  hall.running.devices.on('identity', on);
+  try {
+    for (let attempt = 0; attempt < 8 && !read; attempt++) {
+      const res = await fetch(`${hall.url}/api/v1/sim/devices/${attachedTo}-idcard/input`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ card }),
+      });
+      if (res.status !== 200) throw new Error(`card input at ${attachedTo}: ${res.status} ${await res.text()}`);
+      const end = Date.now() + 1500;
+      while (!read && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    hall.running.devices.off('identity', on);
+  }
+  if (!read) throw new Error(`no card read at ${attachedTo}`);
 }
