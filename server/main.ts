@@ -367,7 +367,14 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       agentHub.close();
       await devices.close();
       await ledbars?.close();
-      await realtime.close();
+      // Socket.IO's close waits for every HTTP connection to end, and a page's long poll or keep-alive
+      // request can hold it (and a restart on the same port) for good: idle ones go now, the rest after a
+      // short grace.
+      const realtimeClosed = realtime.close();
+      http.closeIdleConnections();
+      const force = setTimeout(() => http.closeAllConnections(), 1000);
+      await realtimeClosed;
+      clearTimeout(force);
       await new Promise<void>((r) => http.close(() => r()));
       await manager.close();
       await caseModule.close();
