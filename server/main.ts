@@ -11,6 +11,7 @@ import { loadConfig, configDir as defaultConfigDir, type HallConfig } from '../c
 import { Accounts } from './auth/accounts.js';
 import { Hall } from './hall/hall.js';
 import { localDay } from './hall/index.js';
+import { toIso } from './hall/calendar.js';
 import { AgentHub } from './devices/agents.js';
 import { caseIdentitiesOf, windowSlipPrinterOf } from './devices/adapters.js';
 import { kioskPrintingOf } from './devices/kiosk.js';
@@ -266,7 +267,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   accounts.onRevoked((username) => realtime.disconnectUser(username));
   realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status(), supervision: caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays), devices: devices.list() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
-  caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }));
+  caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }), () => manager.thresholds.caseWarnDays);
   const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id), emitManager: (n, b) => realtime.emitManager(n, b) });
   // The console hears its own window's card reader and code scanner (/desk).
   startWindowDesk(realtime.io, {
@@ -275,7 +276,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       devices.on('cardError', h.cardError);
       devices.on('scan', h.scan);
     },
-    accounts, cases: caseModule.cases, windowIds: config.setup.windows.map((w) => w.id), cardTtlMs: IDENTITY_TTL_MS });
+    accounts, cases: caseModule.cases, windowIds: config.setup.windows.map((w) => w.id), cardTtlMs: IDENTITY_TTL_MS,
+    iso: (ms) => toIso(ms, hall.setup.calendar) });
   const agentHub = new AgentHub(realtime.io, { devices, config: config.devices, log, ...(opts.now ? { now: opts.now } : {}) });
   central.link.onStatus((v) => realtime.emitManager('central', { ...v }));
   // Devices and cases feed the manager: device faults and case supervision become alerts (devices also

@@ -26,6 +26,8 @@ export interface WindowDeskOptions {
   windowIds: readonly string[];
   /** How long a card read stays usable (the registry's rule). */
   cardTtlMs: number;
+  /** Time as the hall writes it (ISO-8601 with the hall's offset), as the console shows hall times. */
+  iso: (ms: number) => string;
 }
 
 export function startWindowDesk(io: Server, o: WindowDeskOptions): void {
@@ -49,7 +51,7 @@ export function startWindowDesk(io: Server, o: WindowDeskOptions): void {
   o.subscribe({
     identity(r) {
       if (!windows.has(r.attachedTo)) return;
-      const ev: DeskCardEvent = { windowId: r.attachedTo, nameMasked: r.nameMasked, usableUntil: new Date(r.at + o.cardTtlMs).toISOString() };
+      const ev: DeskCardEvent = { windowId: r.attachedTo, nameMasked: r.nameMasked, usableUntil: o.iso(r.at + o.cardTtlMs) };
       desk.to(r.attachedTo).emit('card', ev);
     },
     cardError(r) {

@@ -42,7 +42,7 @@ export interface CaseModule {
   /** The PDF worker thread, shared with the manager's reports. */
   pdf: PdfRenderer;
   /** Starts pushing supervision reports through `emit` (e.g. to /manager) whenever they change. */
-  superviseTo(emit: (report: SupervisionReport) => void): void;
+  superviseTo(emit: (report: SupervisionReport) => void, warnWorkingDays?: () => number): void;
   close(): Promise<void>;
 }
 
@@ -93,10 +93,10 @@ export async function startCases(o: CaseModuleOptions): Promise<CaseModule> {
     cases,
     router: caseRoutes({ cases, hall: o.hall, accounts: o.accounts }),
     pdf,
-    superviseTo(emit) {
+    superviseTo(emit, warnWorkingDays) {
       let last = '';
       const tick = () => {
-        const report = cases.supervision();
+        const report = cases.supervision(o.hall.now(), warnWorkingDays?.());
         const key = JSON.stringify([report.cases, report.tickets.map((t) => [t.ticketId, t.kind])]);
         if (key === last) return;
         last = key;
