@@ -193,7 +193,7 @@ export function CasePanel({ snap, token, windowId }: { snap: StaffSnapshot; toke
           onDiscard={() => setKase(null)}
         />
       )}
-      {kase?.status === 'closed' && <Closed kase={kase} print={print} token={token} call={call} setPrint={setPrint} onNew={() => (setKase(null), setPrint(null))} />}
+      {kase?.status === 'closed' && <Closed kase={kase} print={print} token={token} call={call} setPrint={setPrint} onChange={setKase} onNew={() => (setKase(null), setPrint(null))} />}
       <ErrorLine error={error} />
     </div>
   );
@@ -482,6 +482,7 @@ function Closed(props: {
   token: string;
   call: Caller;
   setPrint: (p: { printed: boolean; code?: string; message?: string }) => void;
+  onChange: (c: CaseView) => void;
   onNew: () => void;
 }) {
   const { kase, print, token, call } = props;
@@ -523,6 +524,19 @@ function Closed(props: {
       {print && (
         <p class={print.printed ? 'c-result is-ok' : 'c-hint'} data-printed={String(print.printed)}>
           {print.printed ? t('case.printed') : t('case.notPrinted', { why: print.code ? errText(print.code, print.message) : '' })}
+        </p>
+      )}
+      {kase.outcome === 'accepted_pending' && kase.materials.some((m) => m.state !== 'provided') && (
+        <p class="c-hint" data-open-materials>
+          {t('case.stillMissing', { list: kase.materials.filter((m) => m.state !== 'provided').map((m) => m.name).join('、') })}{' '}
+          <button
+            type="button"
+            class="btn btn-ghost"
+            data-action="supplement"
+            onClick={() => call(async () => props.onChange((await api<{ case: CaseView }>(`/cases/${encodeURIComponent(kase.id)}/supplement`, { method: 'POST', token, body: {} })).case))}
+          >
+            {t('case.supplement')}
+          </button>
         </p>
       )}
       <div class="dialog-actions">

@@ -169,6 +169,13 @@ export function caseRoutes(o: CaseRoutesOptions): Router {
     res.json({ case: view, print });
   });
 
+  // 容缺受理: the missing materials brought later (all open ones when none are named).
+  r.post('/cases/:id/supplement', async (req, res) => {
+    writable(req, req.params.id);
+    const body = parse(z.strictObject({ materials: z.array(line(200)).min(1).max(100).optional() }), req.body);
+    res.json({ case: await o.cases.supplement(req.params.id, body.materials) });
+  });
+
   r.get('/cases/:id/documents/:name', async (req, res) => {
     readable(req, req.params.id);
     const pdf = await o.cases.document(req.params.id, req.params.name);

@@ -473,6 +473,29 @@ export class Cases {
     return this.view(closed);
   }
 
+  /**
+   * 容缺受理: the applicant brought what was missing. The named materials (all open ones when none are named)
+   * become provided; the case gets a new revision, which goes to central like the first, and e-supervision
+   * stops watching the commitment once nothing is open.
+   */
+  async supplement(id: string, names?: string[]): Promise<CaseView> {
+    const r = this.get(id);
+    if (r.status !== 'closed' || r.outcome !== 'accepted_pending') {
+      throw new HallError('OUTCOME_NOT_ALLOWED', '只有容缺受理的办件可以补齐材料 / only a case accepted with missing materials takes them later', { rule: 'NOT_PENDING' });
+    }
+    const open = r.materials.filter((m) => m.state !== 'provided');
+    if (open.length === 0) throw new HallError('OUTCOME_NOT_ALLOWED', '材料已经补齐 / nothing is missing any more', { rule: 'NOTHING_MISSING' });
+    const wanted = names ?? open.map((m) => m.name);
+    for (const n of wanted) {
+      if (!open.some((m) => m.name === n)) throw new HallError('VALIDATION_FAILED', `materials: “${n}”不是待补齐的材料 / not a missing material of this case`);
+    }
+    const materials = r.materials.map((m) => (wanted.includes(m.name) ? { name: m.name, required: m.required, copies: m.copies, state: 'provided' as const } : { ...m }));
+    const next: CaseRecord = { ...r, materials, version: r.version + 1, updatedAt: this.iso(this.now()) };
+    await this.o.store.put(next);
+    void this.push(next);
+    return this.view(next);
+  }
+
   async document(id: string, name: string): Promise<Buffer> {
     const r = this.get(id);
     if (!r.documents.some((d) => d.name === name)) throw new HallError('NOT_FOUND', `未找到文书 ${name} / no such document`);

@@ -59,7 +59,8 @@ export function caseAlerts(cases: Iterable<CaseView>, today: string, cal: Calend
       const left = workingDaysBetween(today, c.promisedDue, cal);
       if (left <= warnWorkingDays) out.push({ ...base, level: 'warning', due: c.promisedDue, workingDaysLeft: left });
     }
-    if (c.outcome === 'accepted_pending' && c.commitmentDue && today > c.commitmentDue) {
+    // The commitment is kept once nothing is missing any more (materials supplied after the decision).
+    if (c.outcome === 'accepted_pending' && c.commitmentDue && today > c.commitmentDue && c.materials.some((m) => m.state !== 'provided')) {
       out.push({ ...base, level: 'commitment_overdue', due: c.commitmentDue, workingDaysLeft: workingDaysBetween(today, c.commitmentDue, cal) });
     }
   }

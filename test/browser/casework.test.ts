@@ -131,7 +131,7 @@ describe('a case end to end at a window: card, scan, outcome, receipt, central (
     expect(await m.locator('[data-supervision]').innerText()).to.match(/办件 \d+ · 号票 \d+/);
   });
 
-  it('says so when the window has no document scanner working', async () => {
+  it('says so when the window has no document scanner working, and takes a 容缺 case\'s materials later', async () => {
     const { p, windowId } = await signIn(6);
     await suite.hall.ok('POST', `/sim/devices/docscan-${windowId}/input`, { connected: false });
     try {
@@ -146,6 +146,23 @@ describe('a case end to end at a window: card, scan, outcome, receipt, central (
       await p.locator('[data-action="scan-pages"]').click();
       await waitText(p.locator('#case-panel .form-error'), /设备未连接[\s\S]*DEVICE_OFFLINE/);
       expect(await p.locator('.c-page').count()).to.equal(0);
+
+      // Without the scan the case goes on: 容缺受理 with one material missing, brought later.
+      const items = p.locator('.c-materials li');
+      const n = await items.count();
+      for (let i = 0; i < n; i++) {
+        await items.nth(i).locator(`[data-state="${i === 0 ? 'missing' : 'provided'}"]`).click();
+        await p.locator(`.c-materials li[data-material="${i}"].m-${i === 0 ? 'missing' : 'provided'}`).waitFor();
+      }
+      await p.locator('[data-outcome="accepted_pending"]').click();
+      await p.getByLabel('申请人书面承诺').fill('五个工作日内补交');
+      await p.locator('[data-action="decide"]').click();
+      await p.locator('.c-case-closed[data-outcome="accepted_pending"]').waitFor({ timeout: 60_000 });
+      await waitText(p.locator('[data-open-materials]'), /^待补齐：/);
+      await p.locator('[data-action="supplement"]').click();
+      await p.locator('[data-open-materials]').waitFor({ state: 'detached' });
+      const id = (await p.locator('#case-panel').getAttribute('data-case'))!;
+      expect(suite.hall.hall.cases.get(id).materials.every((m) => m.state === 'provided')).to.equal(true);
     } finally {
       await suite.hall.ok('POST', `/sim/devices/docscan-${windowId}/input`, { connected: true });
     }

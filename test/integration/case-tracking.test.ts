@@ -113,6 +113,42 @@ describe('cases followed at central (integration)', function () {
     expect(k.hall.cases).to.deep.equal({ completed: 1, onTime: 1, onTimeRate: 1 });
   });
 
+  it('takes the materials of a 容缺受理 case brought later as a new revision to central, and ends the commitment alert', async () => {
+    const made = await api(h.url, 'POST', '/api/v1/cases', { token: clerk, body: { windowId: 'w1', serviceCode: 'A01', applicant: { name: '欧阳小明', idNumber: ID } } });
+    const kase = made.body.case as { id: string; materials: { name: string }[] };
+    const missing = kase.materials[4]!.name;
+    await api(h.url, 'PUT', `/api/v1/cases/${kase.id}/materials`, { token: clerk, body: { materials: kase.materials.map((m) => ({ name: m.name, state: m.name === missing ? 'missing' : 'provided' })) } });
+    // Supplementing needs a 容缺 case: a draft is refused.
+    const early = await api(h.url, 'POST', `/api/v1/cases/${kase.id}/supplement`, { token: clerk, body: {} });
+    expect(early.status).to.equal(409);
+    const decided = await api(h.url, 'POST', `/api/v1/cases/${kase.id}/outcome`, { token: clerk, body: { outcome: 'accepted_pending', commitment: '五个工作日内补交', commitmentWorkingDays: 2 } });
+    expect(decided.status).to.equal(200);
+    const closed = decided.body.case as { version: number; commitmentDue: string };
+    const cal = h.running.hall.setup.calendar;
+    const afterDue = Date.parse(`${addWorkingDays(closed.commitmentDue, 1, cal)}T02:00:00Z`);
+    const levels = () => h.running.cases.supervision(afterDue).cases.filter((a) => a.caseId === kase.id).map((a) => a.level);
+    expect(levels()).to.include('commitment_overdue');
+
+    const bad = await api(h.url, 'POST', `/api/v1/cases/${kase.id}/supplement`, { token: clerk, body: { materials: [kase.materials[0]!.name] } });
+    expect(bad.status).to.equal(400);
+    const other = await login(h.url, 'staff2', 'staff123', 'w2');
+    expect((await api(h.url, 'POST', `/api/v1/cases/${kase.id}/supplement`, { token: other, body: {} })).status).to.equal(403);
+    const done = await api(h.url, 'POST', `/api/v1/cases/${kase.id}/supplement`, { token: clerk, body: { materials: [missing] } });
+    expect(done.status).to.equal(200);
+    expect(done.body.case.version).to.equal(closed.version + 1);
+    expect(done.body.case.materials.every((m: { state: string }) => m.state === 'provided')).to.equal(true);
+    expect(levels()).not.to.include('commitment_overdue');
+    expect((await api(h.url, 'POST', `/api/v1/cases/${kase.id}/supplement`, { token: clerk, body: {} })).body.error.code).to.equal('OUTCOME_NOT_ALLOWED');
+
+    // Central gets both revisions, in order, the second with the material provided.
+    await until(() => c.mock.received('case').filter((r) => r.id === kase.id).length === 2 && h.running.central.link.outbox.status().backlog === 0, 20_000, 'both revisions at central');
+    const revs = c.mock.received('case').filter((r) => r.id === kase.id);
+    expect(revs.map((r) => r.revision)).to.deep.equal([closed.version, closed.version + 1]);
+    const body = c.mock.body('ZWFW-DEMO-001', revs[1]!.idempotencyKey) as { materials: { name: string; provided: boolean }[] };
+    expect(body.materials.find((m) => m.name === missing)!.provided).to.equal(true);
+    expect(c.mock.contractViolations).to.deep.equal([]);
+  });
+
   it('keeps what it knew when central cannot be reached, and catches up afterwards', async () => {
     const kase = await accept('C01');
     await until(() => h.running.central.link.outbox.status().backlog === 0 && c.mock.received('case').length === 1, 20_000, 'case at central');

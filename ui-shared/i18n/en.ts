@@ -636,6 +636,8 @@ export const en: Record<MessageKey, string> = {
   'case.printed': 'Slip printed',
   'case.notPrinted': 'Slip not printed: {why}',
   'case.printAgain': 'Print the slip again',
+  'case.stillMissing': 'Still missing: {list}',
+  'case.supplement': 'Materials brought',
   'case.cancelDraft': 'Discard',
   'case.scan': 'Scan pages',
   'case.scanKey': 'Shortcut D',

@@ -635,6 +635,8 @@ export const zh = {
   'case.printed': '凭条已打印',
   'case.notPrinted': '凭条未打印：{why}',
   'case.printAgain': '重新打印凭条',
+  'case.stillMissing': '待补齐：{list}',
+  'case.supplement': '材料已补齐',
   'case.cancelDraft': '放弃',
   'case.scan': '扫描材料',
   'case.scanKey': '快捷键 D',
