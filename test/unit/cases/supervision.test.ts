@@ -79,10 +79,21 @@ describe('case alerts', () => {
     expect(caseAlerts([c], '2026-12-01', cal, 2)[0]).to.include({ level: 'legal_overdue', due: '2026-11-30' });
   });
 
+  it('stop watching a case once central reports it done (or refused)', () => {
+    const late = { outcome: 'accepted' as const };
+    const open = accepted('O', '2026-11-02', 5, 20, late);
+    const finished = accepted('F', '2026-11-02', 5, 20, { ...late, completedDay: '2026-11-06', central: { status: 'done', steps: [], updatedAt: '2026-11-06T10:00:00+08:00', checkedAt: '2026-11-06T10:01:00+08:00' } });
+    const ended = accepted('R', '2026-11-02', 5, 20, { ...late, central: { status: 'refused', steps: [], updatedAt: '2026-11-04T10:00:00+08:00', checkedAt: '2026-11-04T10:01:00+08:00' } });
+    expect(caseAlerts([open, finished, ended], '2026-11-23', cal, 2).map((a) => a.caseId)).to.deep.equal(['O']);
+  });
+
   it('watch the commitment due day of a 容缺受理 case, and ignore closed outcomes without deadlines', () => {
-    const pending = accepted('P', '2026-11-16', 10, 20, { outcome: 'accepted_pending', commitmentDue: '2026-11-20' });
+    const missing = [{ name: '宗地勘测定界图', required: true, copies: 1, state: 'missing' as const }];
+    const pending = accepted('P', '2026-11-16', 10, 20, { outcome: 'accepted_pending', commitmentDue: '2026-11-20', materials: missing });
+    // The same commitment, with the material brought since: nothing left to watch but the deadlines.
+    const supplied = accepted('S', '2026-11-16', 10, 20, { outcome: 'accepted_pending', commitmentDue: '2026-11-20', materials: [{ ...missing[0]!, state: 'provided' }] });
     const done = accepted('D', '2026-11-02', 1, 1, { outcome: 'done' });
-    const alerts = caseAlerts([pending, done], '2026-11-23', cal, 2);
+    const alerts = caseAlerts([pending, supplied, done], '2026-11-23', cal, 2);
     expect(alerts.map((a) => [a.caseId, a.level])).to.deep.equal([['P', 'commitment_overdue']]);
   });
 });
