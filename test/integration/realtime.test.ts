@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { io, type Socket } from 'socket.io-client';
 import { api, login, startTestHall, type TestHall } from '../support/hall.js';
+import { until } from '../support/poll.js';
 
 /** A socket client that records every event it receives, in order. */
 function connect(url: string, nsp: string, auth: Record<string, unknown> = {}): Socket & { log: [string, any][] } {
@@ -10,15 +11,6 @@ function connect(url: string, nsp: string, auth: Record<string, unknown> = {}): 
   return s;
 }
 
-async function until<T>(fn: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function connectError(s: Socket): Promise<{ message: string; data?: { code: string } }> {
   return new Promise((resolve) => s.once('connect_error', (e) => resolve(e as never)));

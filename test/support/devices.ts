@@ -1,8 +1,10 @@
-// Shared by the device tests: the sample card as `/sim/devices/:id/input` takes it, a poll helper, and a
+// Shared by the device tests: the sample card as `/sim/devices/:id/input` takes it, the poll helper, and a
 // card placed on a simulated reader.
 
 import type { DeviceService } from '../../server/devices/service.js';
 import { SAMPLE_CARD } from '../fixtures/idcard.js';
+
+export { until } from './poll.js';
 
 /** SAMPLE_CARD in the shape of API.md's simulated card input. */
 export const SIM_CARD = {
@@ -16,17 +18,6 @@ export const SIM_CARD = {
   validFrom: SAMPLE_CARD.validFrom,
   validTo: SAMPLE_CARD.validTo,
 };
-
-/** Polls `fn` every 25 ms until it gives a value (not undefined or false), or fails after `ms`. */
-export async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * Places a card on a simulated reader (`<attachedTo>-idcard`) and waits until the hall's registry has read

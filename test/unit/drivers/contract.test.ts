@@ -34,6 +34,7 @@ import { ScannerSimulator } from '../../../drivers/scanner/simulator.js';
 import { loopbackPair } from '../../../drivers/transport/loopback.js';
 import type { Transport } from '../../../drivers/transport/transport.js';
 import { SAMPLE_CARD } from '../../fixtures/idcard.js';
+import { until } from '../../support/poll.js';
 
 const env = process.env;
 const HUMAN_MS = 60_000;
@@ -50,15 +51,6 @@ function transportFrom(spec: string, baud: number): Transport {
   return buildTransport(t as LocalTransportConfig, 'contract').transport;
 }
 
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Rig<D> {
   device: D;

@@ -19,6 +19,7 @@ import { loopbackPair } from '../../../drivers/transport/loopback.js';
 import { SerialTransport } from '../../../drivers/transport/serial.js';
 import { TcpTransport } from '../../../drivers/transport/tcp.js';
 import { SAMPLE_CARD, SAMPLE_PHOTO, SAMPLE_TEXT } from '../../fixtures/idcard.js';
+import { until } from '../../support/poll.js';
 
 const CARD_INPUT = {
   name: SAMPLE_CARD.name,
@@ -34,15 +35,6 @@ const CARD_INPUT = {
 
 const FAST = { backoff: { initialMs: 20, maxMs: 100 } };
 
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const statusOf = (d: { health: DeviceHealth }) => d.health.status;
 
