@@ -44,6 +44,8 @@ export const docscanFileSchema = z.strictObject({
     .strictObject({ width: z.number().int().min(400).max(4000).default(1240), quality: z.number().int().min(30).max(95).default(72) })
     .default({ width: 1240, quality: 72 }),
   scanners: z.array(scannerSchema),
+  /** Pages no case took (a draft the window moved on from) are removed this long after their last scan. */
+  draftRetentionHours: z.number().int().min(1).max(24 * 90).default(48),
 });
 
 export type DocscanConfig = z.output<typeof docscanFileSchema>;

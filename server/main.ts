@@ -334,6 +334,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     deviceStreams.close();
     agentHub.close();
     await ledbars?.close();
+    docscan?.stop();
     await realtime.close().catch(() => {});
     await manager.close();
     await caseModule.close();

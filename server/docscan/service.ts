@@ -68,6 +68,7 @@ export class DocscanService {
   private readonly byId = new Map<string, Entry>();
   private readonly now: () => number;
   private readonly sealer: Sealer;
+  private purgeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: DocscanServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -83,6 +84,12 @@ export class DocscanService {
 
   /** Looks whether each scanner is there (in the background: SANE may take seconds to answer). */
   start(): void {
+    // Drafts no case took may hold copies of ID cards: they go after the retention period, checked hourly.
+    const purge = () =>
+      void this.purgeDrafts().catch((err: Error) => this.o.log.error({ err: err.message }, 'scanned drafts not purged'));
+    purge();
+    this.purgeTimer = setInterval(purge, 3_600_000);
+    this.purgeTimer.unref();
     for (const e of this.byId.values()) {
       void e.scanner.probe().then(
         (h) => this.o.log.info({ device: e.cfg.id, status: h.status, detail: h.detail }, 'document scanner probed'),
@@ -226,6 +233,34 @@ export class DocscanService {
     return pages.length;
   }
 
+  /**
+   * Removes the drafts no case took: every draft except a window's current one whose newest page is older
+   * than `draftRetentionHours` (an empty draft folder goes too). Returns the number of pages removed.
+   */
+  async purgeDrafts(now = this.now()): Promise<number> {
+    const root = join(this.o.dataDir, 'scans');
+    const before = now - this.o.config.draftRetentionHours * 3_600_000;
+    let removed = 0;
+    for (const windowId of await dirsIn(root)) {
+      const current = this.draftOf(windowId);
+      for (const draft of await dirsIn(join(root, windowId))) {
+        if (draft === current) continue;
+        const pages = await this.pages(windowId, draft);
+        const newest = Math.max(0, ...pages.map((p) => Date.parse(p.scannedAt) || 0));
+        if (newest >= before) continue;
+        await rm(this.dir(windowId, draft), { recursive: true, force: true });
+        removed += pages.length;
+      }
+    }
+    if (removed > 0) this.o.log.info({ pages: removed }, 'scanned pages no case took were purged');
+    return removed;
+  }
+
+  stop(): void {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.purgeTimer = null;
+  }
+
   /** The draft's pages bound into one PDF with a Chinese cover block. */
   async pdf(windowId: string, window: WindowConfig): Promise<{ pdf: Buffer; pages: number }> {
     const draft = this.draftOf(windowId);
@@ -277,6 +312,15 @@ export class DocscanService {
     await durableWrite(dir, `${id}.sealed`, this.sealer.sealBytes(p.jpeg, sealAad(windowId, draft, id)));
     await durableWrite(dir, `${id}.json`, Buffer.from(JSON.stringify(page)));
     return page;
+  }
+}
+
+async function dirsIn(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
   }
 }
 
