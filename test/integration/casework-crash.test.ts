@@ -5,15 +5,12 @@
 // exactly once, with its documents, the scanned pages bound into its materials PDF.
 
 import { expect } from 'chai';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import { idCheckDigit } from '../../drivers/idcard/codec.js';
 import type { CasePush } from '../../server/central/contract.js';
-import { api, freePort, login, spawnHallProcess, tempDir } from '../support/hall.js';
-import { startTestCentral, TEST_CENTRAL_KEY, until, type TestCentral } from '../support/central.js';
+import { api, freePort, login, tempDir } from '../support/hall.js';
+import { fastRetryConfig, spawnHallWithCentral, startTestCentral, until, type TestCentral } from '../support/central.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HALL = 'ZWFW-DEMO-001';
 
 function card(serial: number) {
@@ -29,13 +26,7 @@ describe('cases captured at a window reach central exactly once across an outage
   beforeEach(async () => {
     c = await startTestCentral();
     dataDir = await tempDir('hall-casework-crash-');
-    configDir = await tempDir('hall-casework-config-');
-    await cp(join(root, 'config'), configDir, { recursive: true, filter: (src) => !src.endsWith('.ts') });
-    // Fast retries for the test: the outbox's own tests cover the real timings.
-    const hallFile = join(configDir, 'hall.json');
-    const hall = JSON.parse(await readFile(hallFile, 'utf8'));
-    hall.central = { ...hall.central, retry: { baseSeconds: 0.1, maxSeconds: 1, concurrency: 4 } };
-    await writeFile(hallFile, JSON.stringify(hall, null, 2));
+    configDir = await fastRetryConfig('hall-casework-config-');
   });
   afterEach(async () => {
     await c.close();
@@ -46,7 +37,7 @@ describe('cases captured at a window reach central exactly once across an outage
   it('captures with card, scan, outcome and printed receipt while central is down; after kill -9 and a restart each case is recorded once', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const spawn = () => spawnHallProcess(dataDir, port, { HALL_CONFIG_DIR: configDir, HALL_CENTRAL_URL: c.url, HALL_CENTRAL_KEY: TEST_CENTRAL_KEY });
+    const spawn = () => spawnHallWithCentral(dataDir, configDir, port, c.url);
     c.mock.setFaults({ down: true });
     let child = await spawn();
     try {

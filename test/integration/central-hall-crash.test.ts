@@ -3,18 +3,13 @@
 // restarts; then every rating a pad was told was recorded arrives at central exactly once.
 
 import { expect } from 'chai';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import { io as connect, type Socket } from 'socket.io-client';
-import { api, freePort, login, spawnHallProcess, tempDir } from '../support/hall.js';
-import { startTestCentral, TEST_CENTRAL_KEY, until, type TestCentral } from '../support/central.js';
+import { api, freePort, login, tempDir } from '../support/hall.js';
+import { fastRetryConfig, spawnHallWithCentral, startTestCentral, until, type TestCentral } from '../support/central.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HALL = 'ZWFW-DEMO-001';
 
-const spawnHall = (dataDir: string, configDir: string, port: number, centralUrl: string) =>
-  spawnHallProcess(dataDir, port, { HALL_CONFIG_DIR: configDir, HALL_CENTRAL_URL: centralUrl, HALL_CENTRAL_KEY: TEST_CENTRAL_KEY });
 
 describe('ratings to central across kill -9 of the hall server', function () {
   this.timeout(150_000);
@@ -24,13 +19,7 @@ describe('ratings to central across kill -9 of the hall server', function () {
   beforeEach(async () => {
     c = await startTestCentral();
     dataDir = await tempDir('hall-central-crash-');
-    configDir = await tempDir('hall-central-config-');
-    await cp(join(root, 'config'), configDir, { recursive: true, filter: (src) => !src.endsWith('.ts') });
-    // Fast retries for the test: the outbox's own tests cover the real timings.
-    const hallFile = join(configDir, 'hall.json');
-    const hall = JSON.parse(await readFile(hallFile, 'utf8'));
-    hall.central = { ...hall.central, retry: { baseSeconds: 0.1, maxSeconds: 1, concurrency: 4 } };
-    await writeFile(hallFile, JSON.stringify(hall, null, 2));
+    configDir = await fastRetryConfig('hall-central-config-');
   });
   afterEach(async () => {
     await c.close();
@@ -41,7 +30,7 @@ describe('ratings to central across kill -9 of the hall server', function () {
   it('delivers every acknowledged rating exactly once', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    let child = await spawnHall(dataDir, configDir, port, c.url);
+    let child = await spawnHallWithCentral(dataDir, configDir, port, c.url);
     c.mock.setFaults({ errorRate: 0.3, duplicates: 4 });
     const windows = ['w3', 'w5', 'w8'];
     const acked = new Set<string>();
@@ -81,7 +70,7 @@ describe('ratings to central across kill -9 of the hall server', function () {
 
       // Central is down while the hall comes back; the hall keeps what it owes and retries.
       c.mock.setFaults({ down: true, errorRate: 0, duplicates: 0 });
-      child = await spawnHall(dataDir, configDir, port, c.url);
+      child = await spawnHallWithCentral(dataDir, configDir, port, c.url);
       const token = await login(base, 'admin', 'admin123');
       await until(async () => (await api(base, 'GET', '/api/v1/central/status', { token })).body.outbox?.lastError?.code === 'CENTRAL_UNREACHABLE', 30_000, 'outage seen');
       c.mock.setFaults({ down: false });

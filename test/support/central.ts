@@ -2,10 +2,12 @@
 // a real (tiny) PDF, and waiting for a condition.
 
 import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CentralMock, type CentralMockOptions } from '../../server/central-mock/mock.js';
 import type { CasePush } from '../../server/central/contract.js';
-import { tempDir } from './hall.js';
+import { spawnHallProcess, tempDir } from './hall.js';
 
 export const TEST_CENTRAL_KEY = 'test-central-key-0001';
 
@@ -78,4 +80,22 @@ export async function until(pred: () => boolean | Promise<boolean>, ms = 20_000,
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A copy of config/ whose central link retries fast (the outbox's own tests cover the real timings). */
+export async function fastRetryConfig(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  await cp(join(root, 'config'), dir, { recursive: true, filter: (src) => !src.endsWith('.ts') });
+  const hallFile = join(dir, 'hall.json');
+  const hall = JSON.parse(await readFile(hallFile, 'utf8'));
+  hall.central = { ...hall.central, retry: { baseSeconds: 0.1, maxSeconds: 1, concurrency: 4 } };
+  await writeFile(hallFile, JSON.stringify(hall, null, 2));
+  return dir;
+}
+
+/** The hall server as a child process, with that config and this central system. */
+export function spawnHallWithCentral(dataDir: string, configDir: string, port: number, centralUrl: string): ReturnType<typeof spawnHallProcess> {
+  return spawnHallProcess(dataDir, port, { HALL_CONFIG_DIR: configDir, HALL_CENTRAL_URL: centralUrl, HALL_CENTRAL_KEY: TEST_CENTRAL_KEY });
 }
