@@ -19,19 +19,8 @@ import { loopbackPair } from '../../../drivers/transport/loopback.js';
 import { SerialTransport } from '../../../drivers/transport/serial.js';
 import { TcpTransport } from '../../../drivers/transport/tcp.js';
 import { SAMPLE_CARD, SAMPLE_PHOTO, SAMPLE_TEXT } from '../../fixtures/idcard.js';
+import { SIM_CARD } from '../../support/devices.js';
 import { until } from '../../support/poll.js';
-
-const CARD_INPUT = {
-  name: SAMPLE_CARD.name,
-  sex: SAMPLE_CARD.sex,
-  nation: SAMPLE_CARD.nation,
-  birthDate: SAMPLE_CARD.birthDate,
-  address: SAMPLE_CARD.address,
-  idNumber: SAMPLE_CARD.idNumber,
-  issuer: SAMPLE_CARD.issuer,
-  validFrom: SAMPLE_CARD.validFrom,
-  validTo: SAMPLE_CARD.validTo,
-} as const;
 
 const FAST = { backoff: { initialMs: 20, maxMs: 100 } };
 
@@ -60,7 +49,7 @@ describe('ID-card reader device', function () {
     await sim.open();
     reader.start();
     await until(() => statusOf(reader) === 'online', 'online');
-    sim.place(CARD_INPUT);
+    sim.place(SIM_CARD);
     const read = await until(() => cards[0], 'card');
     expect(read.card).to.deep.equal(SAMPLE_CARD);
     expect(read.photo).to.have.length(1024);
@@ -85,7 +74,7 @@ describe('ID-card reader device', function () {
     const { sim, reader, cards } = rig({ removeAfterRead: false });
     await sim.open();
     reader.start();
-    sim.place(CARD_INPUT);
+    sim.place(SIM_CARD);
     await until(() => cards.length === 1, 'first read');
     const reads = sim.requestCount;
     await until(() => sim.requestCount >= reads + 6, 'more polls');
@@ -93,7 +82,7 @@ describe('ID-card reader device', function () {
     sim.remove();
     const n = sim.requestCount;
     await until(() => sim.requestCount >= n + 3, 'polls without a card');
-    sim.place(CARD_INPUT);
+    sim.place(SIM_CARD);
     await until(() => cards.length === 2, 'second read');
   });
 
@@ -166,7 +155,7 @@ describe('ID-card reader device', function () {
     link.plug();
     await until(() => statusOf(reader) === 'online', 'online after plug');
     expect(reader.health.counters.reconnects).to.equal(1);
-    sim.place(CARD_INPUT);
+    sim.place(SIM_CARD);
     await until(() => cards.length === 1, 'read after reconnect');
   });
 
@@ -193,7 +182,7 @@ describe('ID-card reader device', function () {
     mock.emitData(encodeResponse(0x90, Buffer.alloc(8)));
     await until(() => seen() >= 30, 'read');
     expect(mock.recording.subarray(20, 30)).to.deep.equal(encodeRequest('read'));
-    mock.emitData(encodeReadAnswer(encodeCardText(CARD_INPUT), SAMPLE_PHOTO));
+    mock.emitData(encodeReadAnswer(encodeCardText(SIM_CARD), SAMPLE_PHOTO));
     const read = await until(() => cards[0], 'card');
     expect(read.card).to.deep.equal(SAMPLE_CARD);
   });

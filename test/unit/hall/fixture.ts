@@ -236,3 +236,9 @@ export class Harness {
     return t;
   }
 }
+
+/** A waiting ticket of section A for table-level tests: number n, issued at 1000 + n ms, 4-digit numbers. */
+export function tableTicket(n: number, extra: Partial<Ticket> = {}): Ticket {
+  const number = `A${String(n).padStart(4, '0')}`;
+  return { id: `20261123-${number}`, number, day: '2026-11-23', sectionId: 'A', priority: 'normal', status: 'waiting', issuedAt: 1_000 + n, calls: 0, transfers: [], ...extra } as Ticket;
+}

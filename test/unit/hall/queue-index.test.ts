@@ -1,25 +1,10 @@
 import { expect } from 'chai';
 import { initialState, QueueIndex, sectionQueue, TicketTable } from '../../../server/hall/index.js';
 import type { HallState, Ticket } from '../../../server/hall/types.js';
-import { makeSetup } from './fixture.js';
+import { makeSetup, tableTicket as ticket } from './fixture.js';
 
 const setup = makeSetup();
 const NOW = 5_000_000;
-
-function ticket(n: number, extra: Partial<Ticket> = {}): Ticket {
-  return {
-    id: `20261123-A${String(n).padStart(4, '0')}`,
-    number: `A${String(n).padStart(4, '0')}`,
-    day: '2026-11-23',
-    sectionId: 'A',
-    priority: 'normal',
-    status: 'waiting',
-    issuedAt: 1_000 + n,
-    calls: 0,
-    transfers: [],
-    ...extra,
-  } as Ticket;
-}
 
 const stateOf = (tickets: TicketTable): HallState => ({ ...initialState(setup), day: '2026-11-23', tickets });
 

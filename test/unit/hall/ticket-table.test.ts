@@ -1,21 +1,7 @@
 import { expect } from 'chai';
 import { TicketTable } from '../../../server/hall/index.js';
 import type { Ticket } from '../../../server/hall/types.js';
-
-function ticket(n: number, extra: Partial<Ticket> = {}): Ticket {
-  return {
-    id: `20261123-A${String(n).padStart(3, '0')}`,
-    number: `A${String(n).padStart(3, '0')}`,
-    day: '2026-11-23',
-    sectionId: 'A',
-    priority: 'normal',
-    status: 'waiting',
-    issuedAt: 1_000 + n,
-    calls: 0,
-    transfers: [],
-    ...extra,
-  } as Ticket;
-}
+import { tableTicket as ticket } from './fixture.js';
 
 const ids = (t: TicketTable) => t.values().map((x) => x.id);
 
