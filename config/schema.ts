@@ -151,6 +151,8 @@ export interface KioskConfig {
   name: string;
   nameEn?: string;
   location: string;
+  /** Device key for taking tickets outside demo mode (see kioskSchema). */
+  key?: string;
 }
 
 export interface PadConfig {
@@ -284,7 +286,17 @@ const hallInfoSchema = z.strictObject({
     .optional(),
 });
 
-const kioskSchema = z.strictObject({ id, name: text, nameEn: text.optional(), location: text });
+const kioskSchema = z.strictObject({
+  id,
+  name: text,
+  nameEn: text.optional(),
+  location: text,
+  /**
+   * The kiosk's device key: outside demo mode a kiosk takes tickets with `Authorization: Bearer
+   * kiosk.<id>.<key>`. Without one the kiosk cannot take tickets outside demo mode.
+   */
+  key: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, { error: '16 to 128 letters, digits, "_" or "-"' }).optional(),
+});
 
 const padSchema = z.strictObject({
   ratingTimeoutSeconds: int(5, 600),

@@ -36,6 +36,38 @@ const HALL_RETRY_MS = 5000;
 const MODE_POLL_MS = 30_000;
 const FORCED_SELF_SERVICE = param('mode') === 'self-service';
 
+/**
+ * The kiosk's device key, sent as `Bearer kiosk.<id>.<key>` when it takes a ticket (required outside demo
+ * mode). It is given once in the address (`&key=`) when the kiosk is set up, kept in this browser, and
+ * taken out of the address bar at once.
+ */
+function kioskToken(kioskId: string | undefined): string | null {
+  if (!kioskId) return null;
+  const stored = `hall.kioskKey.${kioskId}`;
+  const given = param('key');
+  if (given) {
+    try {
+      localStorage.setItem(stored, given);
+    } catch {
+      // A browser without storage keeps the key for this page only.
+    }
+    const url = new URL(location.href);
+    url.searchParams.delete('key');
+    history.replaceState(history.state, '', url);
+    givenKey = given;
+  }
+  let key = givenKey;
+  try {
+    key = localStorage.getItem(stored) ?? givenKey;
+  } catch {
+    // as above
+  }
+  return key ? `kiosk.${kioskId}.${key}` : null;
+}
+let givenKey: string | null = null;
+// Stored and out of the address bar before anything else happens.
+kioskToken(param('kiosk') ?? undefined);
+
 interface Choice {
   sectionId: string;
   serviceCode?: string;
@@ -208,7 +240,7 @@ function Kiosk() {
     if (choice.useCard) body.useCard = true;
     if (choice.appointmentCode) body.appointmentCode = choice.appointmentCode;
     try {
-      const answer = await api<{ ticket?: TicketView }>('/tickets', { method: 'POST', body, timeoutMs: 15000 });
+      const answer = await api<{ ticket?: TicketView }>('/tickets', { method: 'POST', body, timeoutMs: 15000, token: kioskToken(kioskId) });
       const ticket = answer?.ticket;
       if (!ticket || typeof ticket.number !== 'string') throw new ApiError('BAD_RESPONSE', 'answer without a ticket', 200);
       setScreen({ kind: 'ticket', ticket, deadline: Date.now() + RESULT_MS });

@@ -176,6 +176,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const idSecret = await loadSecret(dataDir, 'identity.key');
   const accounts = await Accounts.open(join(dataDir, 'accounts.json'), tokenSecret, opts.now ? { now: opts.now } : {});
   const demoLines = await ensureAccounts(accounts, config, demo, dataDir, log);
+  // Outside demo mode a kiosk takes tickets only with its device key (hall.json kiosks[].key).
+  if (!demo) for (const k of config.kiosks) if (!k.key) log.warn({ kiosk: k.id }, 'kiosk has no key: it cannot take tickets outside demo mode');
 
   const hall = await Hall.open({
     dataDir,

@@ -2,6 +2,7 @@
 // lean.ts): body validation into the structured error, bearer tokens, ID numbers turned into keyed
 // identities, and any thrown value turned into a HallError with its status.
 
+import { timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import type { Accounts, TokenClaims } from '../auth/accounts.js';
 import { HallError } from '../errors.js';
@@ -23,6 +24,23 @@ export function bearer(authorization: string | undefined): string | undefined {
 /** Claims of the token in the Authorization header, or undefined when there is none (a bad one throws). */
 export function optionalClaimsOf(accounts: Accounts, authorization: string | undefined): TokenClaims | undefined {
   return authorization ? accounts.verifyToken(bearer(authorization)) : undefined;
+}
+
+/**
+ * The kiosk a device key names (`Bearer kiosk.<id>.<key>`), or undefined when the header holds no kiosk key.
+ * A kiosk key that does not match the configured one is refused.
+ */
+export function kioskOf(kiosks: readonly { id: string; key?: string | undefined }[], authorization: string | undefined): string | undefined {
+  const token = bearer(authorization);
+  if (!token?.startsWith('kiosk.')) return undefined;
+  const dot = token.indexOf('.', 6);
+  const id = dot > 0 ? token.slice(6, dot) : '';
+  const key = Buffer.from(dot > 0 ? token.slice(dot + 1) : '');
+  const want = kiosks.find((k) => k.id === id)?.key;
+  if (!want || want.length !== key.length || !timingSafeEqual(Buffer.from(want), key)) {
+    throw new HallError('UNAUTHORIZED', '取号机密钥无效 / unknown kiosk or wrong kiosk key');
+  }
+  return id;
 }
 
 /** An ID number becomes a keyed identity at the edge; the number itself goes no further. */

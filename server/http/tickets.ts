@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { maskName } from '../privacy.js';
 import type { TicketView } from '../realtime/contract.js';
 import type { Views } from '../views.js';
-import { identityOf, optionalClaimsOf, parse } from './edge.js';
+import { identityOf, kioskOf, optionalClaimsOf, parse } from './edge.js';
 import { ticketQrUrl } from './ticket-page.js';
 
 const id = z.string().trim().min(1).max(64);
@@ -51,8 +51,11 @@ export type TicketIssuer = (r: IssueRequest) => Promise<TicketView>;
 export function ticketIssuer(o: TicketIssueDeps): TicketIssuer {
   return async ({ body: raw, authorization, origin }) => {
     const body = parse(ticketBody, raw);
-    const claims = optionalClaimsOf(o.accounts, authorization);
-    if (!o.demo && !claims) throw new HallError('UNAUTHORIZED', '取号需要设备或工作人员身份 / a kiosk or staff token is required');
+    // A kiosk proves itself with its device key; staff with a sign-in token.
+    const kiosk = kioskOf(o.config.kiosks, authorization);
+    const claims = kiosk ? undefined : optionalClaimsOf(o.accounts, authorization);
+    if (!o.demo && !claims && !kiosk) throw new HallError('UNAUTHORIZED', '取号需要设备或工作人员身份 / a kiosk or staff token is required');
+    if (kiosk && body.kioskId !== undefined && body.kioskId !== kiosk) throw new HallError('FORBIDDEN', `kioskId: this key belongs to kiosk ${kiosk}`);
     if (body.priority === 'green' && !claims) throw new HallError('FORBIDDEN', '绿色通道由工作人员取号 / green channel tickets are issued by staff');
     if (body.kioskId && !o.config.kiosks.some((k) => k.id === body.kioskId)) throw new HallError('VALIDATION_FAILED', `kioskId: unknown kiosk ${body.kioskId}`);
     if (body.useCard && !body.kioskId) throw new HallError('VALIDATION_FAILED', 'kioskId: useCard needs the kiosk whose reader read the card');
