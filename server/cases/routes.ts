@@ -9,6 +9,7 @@ import type { Hall } from '../hall/hall.js';
 import type { Clerk } from '../hall/types.js';
 import type { Cases } from './service.js';
 import { CASE_OUTCOMES, type CaseRecord } from './types.js';
+import { bearer, parse } from '../http/edge.js';
 
 const id = z.string().trim().min(1).max(64);
 const line = (max: number) => z.string().trim().min(1).max(max);
@@ -35,14 +36,6 @@ const outcomeBody = z.strictObject({
 });
 const listQuery = z.strictObject({ windowId: id.optional(), status: z.enum(['draft', 'closed']).optional(), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    const message = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new HallError('VALIDATION_FAILED', message, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-  }
-  return r.data;
-}
 
 export interface CaseRoutesOptions {
   cases: Cases;
@@ -54,7 +47,7 @@ export function caseRoutes(o: CaseRoutesOptions): Router {
   const r = express.Router();
   const claimsOf = (req: Request): TokenClaims => {
     const h = req.headers.authorization;
-    return o.accounts.verifyToken(typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7).trim() : undefined);
+    return o.accounts.verifyToken(bearer(h));
   };
   /** The clerk signed in at `windowId` with this token; anyone else is refused. */
   const clerkAt = (req: Request, windowId: string): Clerk => {

@@ -8,6 +8,7 @@ import { validIdNumber } from '../../drivers/idcard/codec.js';
 import { isDeviceError } from '../../drivers/errors.js';
 import type { SimHandle } from '../../drivers/factory.js';
 import { HallError } from '../errors.js';
+import { parse } from '../http/edge.js';
 
 const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -35,13 +36,6 @@ const printerInput = z.strictObject({
   ...connected,
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) {
-    throw new HallError('VALIDATION_FAILED', r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
-  }
-  return r.data;
-}
 
 function plug(h: SimHandle, c: boolean | undefined): void {
   if (c === false) h.link.unplug();

@@ -13,6 +13,7 @@ import type { Accounts } from '../auth/accounts.js';
 import { HallError } from '../errors.js';
 import type { WindowConfig } from '../hall/types.js';
 import type { DocscanService } from './service.js';
+import { bearer } from '../http/edge.js';
 
 export interface DocscanRouterOptions {
   service: DocscanService;
@@ -44,7 +45,7 @@ export function docscanRouter(o: DocscanRouterOptions): express.Router {
   /** The window, if the caller may use its scanner: its own clerk, or a manager. */
   const windowFor = (req: Request): WindowConfig => {
     const h = req.headers.authorization;
-    const claims = o.accounts.verifyToken(typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7).trim() : undefined);
+    const claims = o.accounts.verifyToken(bearer(h));
     const id = String(req.params.id);
     const w = windows.get(id);
     if (!w) throw new HallError('UNKNOWN_WINDOW', `未知窗口 ${id.slice(0, 64)} / unknown window`);

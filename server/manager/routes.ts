@@ -12,6 +12,7 @@ import type { FollowUpView } from './contract.js';
 import { writeBackup } from './backup.js';
 import type { Manager } from './index.js';
 import { renderMetrics } from './metrics.js';
+import { bearer, parse } from '../http/edge.js';
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
@@ -65,14 +66,6 @@ const accountPatch = z.strictObject({
   password: accountBody.shape.password.optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    const message = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new HallError('VALIDATION_FAILED', message, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-  }
-  return r.data;
-}
 
 export interface ManagerRoutesOptions {
   manager: Manager;
@@ -85,7 +78,7 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
 
   const requireManager = (req: Request): TokenClaims => {
     const h = req.headers.authorization;
-    const c = accounts.verifyToken(typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7).trim() : undefined);
+    const c = accounts.verifyToken(bearer(h));
     if (c.role === 'clerk') throw new HallError('FORBIDDEN', '需要管理员权限 / manager role required');
     return c;
   };
