@@ -5,11 +5,10 @@
 // exactly once, with its documents, the scanned pages bound into its materials PDF.
 
 import { expect } from 'chai';
-import { rm } from 'node:fs/promises';
 import { idCheckDigit } from '../../drivers/idcard/codec.js';
 import type { CasePush } from '../../server/central/contract.js';
-import { api, freePort, login, tempDir } from '../support/hall.js';
-import { fastRetryConfig, spawnHallWithCentral, startTestCentral, until, type TestCentral } from '../support/central.js';
+import { api, freePort, login } from '../support/hall.js';
+import { centralRig, spawnHallWithCentral, until } from '../support/central.js';
 
 const HALL = 'ZWFW-DEMO-001';
 
@@ -20,21 +19,10 @@ function card(serial: number) {
 
 describe('cases captured at a window reach central exactly once across an outage and kill -9 (integration)', function () {
   this.timeout(150_000);
-  let c: TestCentral;
-  let dataDir: string;
-  let configDir: string;
-  beforeEach(async () => {
-    c = await startTestCentral();
-    dataDir = await tempDir('hall-casework-crash-');
-    configDir = await fastRetryConfig('hall-casework-config-');
-  });
-  afterEach(async () => {
-    await c.close();
-    await rm(dataDir, { recursive: true, force: true });
-    await rm(configDir, { recursive: true, force: true });
-  });
+  const rig = centralRig('casework');
 
   it('captures with card, scan, outcome and printed receipt while central is down; after kill -9 and a restart each case is recorded once', async () => {
+    const { central: c, dataDir, configDir } = rig;
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const spawn = () => spawnHallWithCentral(dataDir, configDir, port, c.url);

@@ -3,31 +3,19 @@
 // restarts; then every rating a pad was told was recorded arrives at central exactly once.
 
 import { expect } from 'chai';
-import { rm } from 'node:fs/promises';
 import { io as connect, type Socket } from 'socket.io-client';
-import { api, freePort, login, tempDir } from '../support/hall.js';
-import { fastRetryConfig, spawnHallWithCentral, startTestCentral, until, type TestCentral } from '../support/central.js';
+import { api, freePort, login } from '../support/hall.js';
+import { centralRig, spawnHallWithCentral, until } from '../support/central.js';
 
 const HALL = 'ZWFW-DEMO-001';
 
 
 describe('ratings to central across kill -9 of the hall server', function () {
   this.timeout(150_000);
-  let c: TestCentral;
-  let dataDir: string;
-  let configDir: string;
-  beforeEach(async () => {
-    c = await startTestCentral();
-    dataDir = await tempDir('hall-central-crash-');
-    configDir = await fastRetryConfig('hall-central-config-');
-  });
-  afterEach(async () => {
-    await c.close();
-    await rm(dataDir, { recursive: true, force: true });
-    await rm(configDir, { recursive: true, force: true });
-  });
+  const rig = centralRig('central');
 
   it('delivers every acknowledged rating exactly once', async () => {
+    const { central: c, dataDir, configDir } = rig;
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     let child = await spawnHallWithCentral(dataDir, configDir, port, c.url);

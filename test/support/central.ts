@@ -99,3 +99,28 @@ export async function fastRetryConfig(prefix: string): Promise<string> {
 export function spawnHallWithCentral(dataDir: string, configDir: string, port: number, centralUrl: string): ReturnType<typeof spawnHallProcess> {
   return spawnHallProcess(dataDir, port, { HALL_CONFIG_DIR: configDir, HALL_CENTRAL_URL: centralUrl, HALL_CENTRAL_KEY: TEST_CENTRAL_KEY });
 }
+
+export interface CentralRig {
+  central: TestCentral;
+  dataDir: string;
+  configDir: string;
+}
+
+/**
+ * Hooks for tests of the hall process against a test central: each test gets a central, a data folder and
+ * a fast-retry config (fastRetryConfig), all removed after it. Read the fields inside the test.
+ */
+export function centralRig(name: string): CentralRig {
+  const rig = {} as CentralRig;
+  beforeEach(async () => {
+    rig.central = await startTestCentral();
+    rig.dataDir = await tempDir(`hall-${name}-crash-`);
+    rig.configDir = await fastRetryConfig(`hall-${name}-config-`);
+  });
+  afterEach(async () => {
+    await rig.central.close();
+    await rm(rig.dataDir, { recursive: true, force: true });
+    await rm(rig.configDir, { recursive: true, force: true });
+  });
+  return rig;
+}

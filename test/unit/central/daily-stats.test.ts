@@ -4,18 +4,7 @@ import { dailyFigures } from '../../../server/central/daily-stats.js';
 import { apply, decide, initialState } from '../../../server/hall/index.js';
 import type { Command, HallEvent, HallState } from '../../../server/hall/types.js';
 import { Views } from '../../../server/views.js';
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../../support/prng.js';
 
 describe('central/daily-stats', () => {
   const config = loadConfig();
