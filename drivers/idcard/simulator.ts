@@ -27,7 +27,7 @@ export class IdCardSimulator {
   requestCount = 0;
   /** The latest requests by command name ('unknown' for a body no command matches), newest last, at most 50. */
   readonly recent: string[] = [];
-  private card: { text: Buffer; photo: Buffer } | null = null;
+  private card: { text: Buffer; photo: Buffer } | 'unreadable' | null = null;
   private seed = 1;
 
   constructor(
@@ -44,6 +44,14 @@ export class IdCardSimulator {
   /** A card on the reader. Throws DeviceError BAD_ARGUMENT for fields a card cannot hold. */
   place(card: CardTextInput): void {
     this.card = { text: encodeCardText(card), photo: samplePhoto(this.seed++) };
+  }
+
+  /**
+   * A card the reader finds but cannot authenticate (a damaged chip, a foreign card): find succeeds,
+   * select answers SW3 0x32, and the card is gone after that one attempt, as a swiped card would be.
+   */
+  placeUnreadable(): void {
+    this.card = 'unreadable';
   }
 
   remove(): void {
@@ -73,11 +81,15 @@ export class IdCardSimulator {
       case 'find':
         return this.card ? encodeResponse(0x9f, Buffer.alloc(4)) : encodeResponse(0x80);
       case 'select':
+        if (this.card === 'unreadable') {
+          this.card = null;
+          return encodeResponse(0x32);
+        }
         return this.card ? encodeResponse(0x90, Buffer.alloc(8)) : encodeResponse(0x81);
       case 'read':
       case 'readFingerprint': {
         const card = this.card;
-        if (!card) return encodeResponse(0x41);
+        if (!card || card === 'unreadable') return encodeResponse(0x41);
         if (this.options.removeAfterRead ?? true) this.card = null;
         return encodeReadAnswer(card.text, card.photo);
       }

@@ -26,7 +26,10 @@ export const cardInputSchema = z.strictObject({
 });
 
 const connected = { connected: z.boolean().optional() };
-const idcardInput = z.strictObject({ card: cardInputSchema.optional(), ...connected });
+// `unreadable: true` puts a card the reader cannot authenticate on it (the reader reports a card error).
+const idcardInput = z
+  .strictObject({ card: cardInputSchema.optional(), unreadable: z.literal(true).optional(), ...connected })
+  .refine((b) => !(b.card && b.unreadable), 'card and unreadable exclude each other');
 const scannerInput = z.strictObject({ code: z.string().min(1).max(4096).optional(), ...connected });
 const printerInput = z.strictObject({
   paperOut: z.boolean().optional(),
@@ -50,6 +53,7 @@ export async function applySimInput(h: SimHandle, body: unknown): Promise<Record
         const b = parse(idcardInput, body);
         plug(h, b.connected);
         if (b.card) h.sim.place({ ...b.card, idNumber: b.card.idNumber.toUpperCase() });
+        if (b.unreadable) h.sim.placeUnreadable();
         return { ok: true, cardOnReader: h.sim.hasCard, connected: h.link.plugged };
       }
       case 'scanner': {

@@ -17,6 +17,7 @@ import type { Accounts, TokenClaims } from '../auth/accounts.js';
 import { SectionCounts, type SectionTally, type Views } from '../views.js';
 import type { HallEvent, HallState } from '../hall/types.js';
 import { HallError } from '../errors.js';
+import { bearer } from '../http/edge.js';
 import type { Logger } from '../log.js';
 import type { Ack, CallPayload } from './contract.js';
 
@@ -369,8 +370,7 @@ export class Realtime {
 function tokenOf(s: Socket): string | undefined {
   const auth = s.handshake.auth as { token?: unknown } | undefined;
   if (typeof auth?.token === 'string') return auth.token;
-  const h = s.handshake.headers.authorization;
-  return typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7) : undefined;
+  return bearer(s.handshake.headers.authorization);
 }
 
 function connectError(code: string, message: string): Error & { data: { code: string; message: string } } {

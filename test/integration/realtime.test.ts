@@ -92,6 +92,15 @@ describe('Socket.IO streams on the real server', () => {
     expect((await connectError(mgr)).data?.code).to.equal('FORBIDDEN');
   });
 
+  it('takes the console token from an Authorization header too, padded as the HTTP routes accept it', async () => {
+    const staff = track(io(h.url + '/staff', { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { authorization: `Bearer  ${token}` } }));
+    const snap = await new Promise<any>((resolve, reject) => {
+      staff.once('snapshot', resolve);
+      staff.once('connect_error', reject);
+    });
+    expect(snap.window.id).to.equal(windowId);
+  });
+
   it('gives the console its queue in call order and updates it live', async () => {
     const staff = track(connect(h.url, '/staff', { token }));
     const snap = await until(() => staff.log.find(([n]) => n === 'snapshot')?.[1], 'staff snapshot');
