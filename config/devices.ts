@@ -3,8 +3,31 @@
 // a HID device, or a device agent on a kiosk PC. Switching a device to real hardware is a change of its
 // transport here and nothing else. Every option carries its default and range in the schema.
 
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { ConfigIssue } from './schema.js';
+
+/** The device files a manager's live changes stand in for (each kept with the hash of the file it replaced). */
+export const DEVICE_FILES = { devices: 'devices.json', ledbars: 'ledbars.json', docscan: 'docscan.json' } as const;
+export type DeviceFileKey = keyof typeof DEVICE_FILES;
+
+/**
+ * The content hash of each device file in the config folder, `absent` for a file the hall does not have:
+ * what a saved live change was made against, so a file edited since can be told apart at start.
+ */
+export function deviceFileHashes(dir: string): Record<DeviceFileKey, string> {
+  const hash = (name: string): string => {
+    try {
+      return 'sha256:' + createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+      throw err;
+    }
+  };
+  return { devices: hash(DEVICE_FILES.devices), ledbars: hash(DEVICE_FILES.ledbars), docscan: hash(DEVICE_FILES.docscan) };
+}
 
 const id = z
   .string()

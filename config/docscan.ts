@@ -32,7 +32,7 @@ const sourceSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-const scannerSchema = z.strictObject({
+export const scannerSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: 'must be lowercase letters, digits, "_" or "-"' }),
   windowId: z.string().min(1),
   source: sourceSchema,
@@ -47,6 +47,9 @@ export const docscanFileSchema = z.strictObject({
   /** Pages no case took (a draft the window moved on from) are removed this long after their last scan. */
   draftRetentionHours: z.number().int().min(1).max(24 * 90).default(48),
 });
+
+/** One scanner as the manager's device settings edit it: the scanner entry of docscan.json with `kind: "docscan"`. */
+export const docscanDeviceSchema = scannerSchema.extend({ kind: z.literal('docscan') });
 
 export type DocscanConfig = z.output<typeof docscanFileSchema>;
 export type DocscanScannerConfig = DocscanConfig['scanners'][number];

@@ -25,7 +25,7 @@ const linkSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('tcp'), host: z.string().min(1).max(200), port: z.number().int().min(1).max(65535) }),
 ]);
 
-const busSchema = z.strictObject({
+export const busSchema = z.strictObject({
   id: busId,
   codec: z.string().min(1),
   /** Passed to the codec factory (e.g. `sumCovers` for aa-bb-51, `xorCovers` for a0-90-a5). */
@@ -53,6 +53,12 @@ export const ledbarsFileSchema = z.strictObject({
   texts: textsSchema.default({ call: '请{number}号到{window}号窗口', serving: '{number}号 正在办理', paused: '暂停服务', idle: '{window}号窗口 欢迎您', closed: '' }),
   buses: z.array(busSchema),
 });
+
+/** One bus as the manager's device settings edit it: the bus entry of ledbars.json with `kind: "ledbar"`. */
+export const ledbarDeviceSchema = busSchema.extend({ kind: z.literal('ledbar') });
+
+/** The texts ledbars.json falls back to when it sets none (and a hall without the file starts from). */
+export const NO_LEDBARS = (): LedbarsConfig => ledbarsFileSchema.parse({ buses: [] });
 
 export type LedbarsConfig = z.output<typeof ledbarsFileSchema>;
 export type LedbarTexts = LedbarsConfig['texts'];

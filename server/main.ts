@@ -24,7 +24,9 @@ import { createLogger, type Logger } from './log.js';
 import { Realtime } from './realtime/streams.js';
 import { Views } from './views.js';
 import { Manager } from './manager/index.js';
-import { checkDeviceList, readDeviceOverride } from './manager/devices.js';
+import { resolveDeviceSettings } from './manager/devices.js';
+import { deviceFileHashes } from '../config/devices.js';
+import { NO_LEDBARS } from '../config/ledbars.js';
 import { loadCasesConfig } from './cases/config.js';
 import { startCases } from './cases/index.js';
 import type { CaseOutbox, Cases } from './cases/service.js';
@@ -99,17 +101,6 @@ async function loadSecret(dataDir: string, name: string): Promise<Buffer> {
   await writeFile(file, b.toString('base64') + '\n', { mode: 0o600, flag: 'w' });
   await chmod(file, 0o600);
   return b;
-}
-
-/** devices.json's list, or the one the manager saved by live changes when it still passes the same checks. */
-async function devicesInForce(config: HallConfig, windows: string[], dataDir: string, log: Logger): Promise<HallConfig['devices']> {
-  const saved = await readDeviceOverride(dataDir);
-  if (!saved) return config.devices;
-  const places = { kiosks: config.kiosks.map((k) => k.id), windows };
-  const checked = checkDeviceList(saved, config.devices.agents, places);
-  if (checked.ok) return { ...config.devices, devices: checked.devices };
-  log.error({ issues: checked.issues.map((i) => `${i.path}: ${i.message}`) }, 'devices saved from the manager no longer pass the checks: using config/devices.json');
-  return config.devices;
 }
 
 async function ensureAccounts(accounts: Accounts, config: HallConfig, demo: boolean, dataDir: string, log: Logger): Promise<string[]> {
@@ -191,7 +182,18 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     }),
   });
 
-  const devices = new DeviceService({ config: await devicesInForce(config, hall.setup.windows.map((w) => w.id), dataDir, log), idSecret, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.deviceBuild ? { build: opts.deviceBuild } : {}) });
+  // Device settings saved from the manager stand in for their config files while those files are unchanged.
+  const deviceSources = deviceFileHashes(opts.configDir ?? defaultConfigDir);
+  const inForce = await resolveDeviceSettings({
+    dataDir,
+    configured: { devices: config.devices, ledbars: config.ledbars, docscan: config.docscan },
+    sources: deviceSources,
+    places: { kiosks: config.kiosks.map((k) => k.id), windows: hall.setup.windows.map((w) => w.id) },
+    windows: hall.setup.windows,
+    log,
+    now: hall.now,
+  });
+  const devices = new DeviceService({ config: inForce.devices, idSecret, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.deviceBuild ? { build: opts.deviceBuild } : {}) });
   // The case module starts after the central link (it hands cases to the link's outbox): bound late.
   let caseStore: HallCaseStore | null = null;
   let central: CentralSetup;
@@ -216,8 +218,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     throw err;
   }
   const caseKey = opts.caseKey ?? (await loadSecret(dataDir, 'case.key'));
-  const docscan = config.docscan
-    ? new DocscanService({ config: config.docscan, windows: config.setup.windows, hall, dataDir, hallName: config.hall.name, log, sealKey: caseKey, ...(opts.now ? { now: opts.now } : {}) })
+  const docscan = inForce.docscan
+    ? new DocscanService({ config: inForce.docscan, windows: hall.setup.windows, hall, dataDir, hallName: config.hall.name, log, sealKey: caseKey, ...(opts.now ? { now: opts.now } : {}) })
     : null;
   const caseModule = await startCases({
     dataDir,
@@ -240,10 +242,12 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();
   const manager = await Manager.open({ hall, config, dataDir, log, pdf: caseModule.pdf });
-  const ledbars = config.ledbars ? new LedbarService({ config: config.ledbars, windows: config.setup.windows, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.deviceBuild ? { build: opts.deviceBuild } : {}) }) : null;
+  // Always there, so LED buses can be added live to a hall whose config has none yet.
+  const ledbars = new LedbarService({ config: inForce.ledbars ?? NO_LEDBARS(), windows: hall.setup.windows, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.deviceBuild ? { build: opts.deviceBuild } : {}) });
   const voice = openVoicePack(config.voice.pack, [join(dataDir, 'voice'), join(root, 'assets', 'voice')], log);
   // LED buses and document scanners join the registry: GET /devices, health events, /sim/devices/:id/*.
-  for (const d of [...(ledbars?.registryEntries() ?? []), ...(docscan?.registryEntries() ?? [])]) devices.register(d);
+  ledbars.attachRegistry(devices);
+  docscan?.attachRegistry(devices);
   const listener = createRequestListener({
     hall,
     views,
@@ -280,7 +284,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     },
     accounts, cases: caseModule.cases, windowIds: config.setup.windows.map((w) => w.id), cardTtlMs: IDENTITY_TTL_MS,
     iso: (ms) => toIso(ms, hall.setup.calendar) });
-  const agentHub = new AgentHub(realtime.io, { devices, config: config.devices, log, ...(opts.now ? { now: opts.now } : {}) });
+  const agentHub = new AgentHub(realtime.io, { devices, log, ...(opts.now ? { now: opts.now } : {}) });
   central.link.onStatus((v) => realtime.emitManager('central', { ...v }));
   // Devices and cases feed the manager: device faults and case supervision become alerts (devices also
   // /metrics), and cases done at a window count in the on-time completion rate of its KPIs.
@@ -293,7 +297,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
         since: Date.parse(d.since),
         ...(d.code || d.detail ? { detail: [d.code, d.detail].filter(Boolean).join(' ') } : {}),
       })),
-    deviceConfig: devices,
+    deviceConfig: { registry: devices, ledbars, docscan, sources: deviceSources },
     // The manager's threshold (days before a promised deadline) decides when a case becomes an alert.
     caseAlerts: () => caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays).cases,
     caseOutcomes: () =>
@@ -319,7 +323,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     }
   };
   await openDay();
-  await ledbars?.start(hall);
+  await ledbars.start(hall);
   docscan?.start();
   const dayTimer = setInterval(() => void openDay(), 30_000);
   dayTimer.unref();
@@ -335,7 +339,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     clearInterval(dayTimer);
     deviceStreams.close();
     agentHub.close();
-    await ledbars?.close();
+    await ledbars.close();
     docscan?.stop();
     await realtime.close().catch(() => {});
     await manager.close();
@@ -371,7 +375,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       deviceStreams.close();
       agentHub.close();
       await devices.close();
-      await ledbars?.close();
+      await ledbars.close();
       // Socket.IO's close waits for every HTTP connection to end, and a page's long poll or keep-alive
       // request can hold it (and a restart on the same port) for good: idle ones go now, the rest after a
       // short grace.

@@ -9,7 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
-import type { AgentConfig, DeviceConfig, DevicesConfig } from '../../config/devices.js';
+import type { AgentConfig, DeviceConfig } from '../../config/devices.js';
 import type { DeviceCounters, DeviceHealth } from '../../drivers/device.js';
 import { isDeviceErrorCode } from '../../drivers/errors.js';
 import type { CardText } from '../../drivers/idcard/codec.js';
@@ -104,6 +104,11 @@ class AgentDevice implements RegisteredDevice {
     if (changed) for (const fn of this.listeners) fn(this.health());
   }
 
+  /** Adopted while its agent is connected: waiting for the agent's first health report of it. */
+  agentConnected(now: number): void {
+    this.h = { ...this.h, status: 'offline', code: 'DEVICE_OFFLINE', detail: `waiting for agent ${this.agentId} to open it`, since: now };
+  }
+
   agentGone(now: number): void {
     this.h = { ...this.h, status: 'offline', code: 'DEVICE_OFFLINE', detail: `agent ${this.agentId} not connected`, since: now };
     for (const fn of this.listeners) fn(this.health());
@@ -122,7 +127,6 @@ class AgentDevice implements RegisteredDevice {
 
 export interface AgentHubOptions {
   devices: DeviceService;
-  config: DevicesConfig;
   log: Logger;
   now?: () => number;
 }
@@ -142,14 +146,10 @@ export class AgentHub {
     private readonly o: AgentHubOptions,
   ) {
     this.now = o.now ?? Date.now;
-    this.agents = new Map(o.config.agents.map((a) => [a.id, a]));
-    for (const cfg of o.config.devices) {
-      if (cfg.transport.type !== 'agent') continue;
-      const d = new AgentDevice(cfg, cfg.transport.agent, this, this.now());
-      this.byId.set(cfg.id, d);
-      o.devices.register(d);
-      if (cfg.kind === 'printer') o.devices.addPrinter(cfg, (bytes, opts) => this.print(d, bytes, opts));
-    }
+    this.agents = new Map(o.devices.configured().agents.map((a) => [a.id, a]));
+    // The registry's list in force (devices.json, or the manager's saved changes) names the agents' devices.
+    for (const cfg of o.devices.configured().devices) if (cfg.transport.type === 'agent') this.adopt(cfg);
+    o.devices.setAgentHost(this);
     this.nsp = io.of('/agent');
     this.nsp.use((s, next) => {
       const auth = s.handshake.auth as { agentId?: unknown; key?: unknown } | undefined;
@@ -165,6 +165,35 @@ export class AgentHub {
     this.nsp.on('connection', (s) => this.connected(s));
   }
 
+  holds(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** A device behind an agent joins the registry (offline until its agent reports it). */
+  adopt(cfg: DeviceConfig): void {
+    if (cfg.transport.type !== 'agent') return;
+    const d = new AgentDevice(cfg, cfg.transport.agent, this, this.now());
+    this.byId.set(cfg.id, d);
+    this.o.devices.register(d);
+    if (cfg.kind === 'printer') this.o.devices.addPrinter(cfg, (bytes, opts) => this.print(d, bytes, opts));
+    // Already connected: the device is as online as the agent's next health report says.
+    if (this.sockets.has(d.agentId)) d.agentConnected(this.now());
+  }
+
+  drop(id: string): string {
+    const d = this.byId.get(id);
+    this.byId.delete(id);
+    return d?.agentId ?? '';
+  }
+
+  /** The agent's device settings as they stand now: sent at connect and after every live change. */
+  push(agentId: string): void {
+    const s = this.sockets.get(agentId);
+    if (!s) return;
+    s.emit('config', { devices: this.devicesOf(agentId).map((d) => d.config) });
+    this.o.log.info({ agent: agentId, devices: this.devicesOf(agentId).length }, 'device settings sent to the agent');
+  }
+
   private devicesOf(agentId: string): AgentDevice[] {
     return [...this.byId.values()].filter((d) => d.agentId === agentId);
   }
@@ -175,7 +204,7 @@ export class AgentHub {
     this.sockets.set(agentId, s);
     if (previous) previous.disconnect(true); // one live connection per agent: the newest wins
     this.o.log.info({ agent: agentId }, 'device agent connected');
-    s.emit('config', { devices: this.devicesOf(agentId).map((d) => d.config) });
+    this.push(agentId);
 
     const own = (deviceId: string): AgentDevice | undefined => {
       const d = this.byId.get(deviceId);

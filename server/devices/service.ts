@@ -85,6 +85,18 @@ export interface DeviceServiceEvents {
   health: [device: DeviceView];
 }
 
+/** What the registry needs of the agent hub (server/devices/agents.ts) for live changes. */
+export interface AgentHost {
+  /** Whether the device with this id hangs off an agent. */
+  holds(id: string): boolean;
+  /** Builds the registry entry (and printer) of a device behind an agent. */
+  adopt(cfg: DeviceConfig): void;
+  /** Drops a device behind an agent; returns the agent's id. */
+  drop(id: string): string;
+  /** Sends the agent its devices' settings as they are now. */
+  push(agentId: string): void;
+}
+
 export interface DeviceServiceOptions {
   config: DevicesConfig;
   idSecret: Buffer;
@@ -164,6 +176,7 @@ export class DeviceService extends TypedEmitter<DeviceServiceEvents> {
   private readonly identities = new Map<string, IdentityRead & { reserved: boolean }>();
   private readonly now: () => number;
   private started = false;
+  private agentHost: AgentHost | null = null;
 
   constructor(private readonly o: DeviceServiceOptions) {
     super();
@@ -221,27 +234,46 @@ export class DeviceService extends TypedEmitter<DeviceServiceEvents> {
     if (this.started) void Promise.resolve(device.start?.()).catch((err: Error) => this.o.log.error({ device: device.id, err: err.message }, 'device start failed'));
   }
 
+  /** Takes a registry entry out (a LED bus or document scanner its module closed); its health events stop. */
+  unregister(id: string): void {
+    this.devices.delete(id);
+  }
+
+  /** The agent hub, which builds and drops the registry's devices that hang off agents. */
+  setAgentHost(host: AgentHost): void {
+    this.agentHost = host;
+  }
+
   /**
-   * A live device change from the manager: the old driver (if any) is stopped and dropped, the new one built
-   * from `cfg` and started. Only devices this process drives from devices.json are changed here; LED bars,
-   * document scanners and agents' devices belong to their own modules.
+   * A live device change from the manager: the old device (if any) is stopped and dropped, the new one built
+   * from `cfg` and started; a device behind an agent goes to the agent hub, which sends the agent its new
+   * settings. LED buses and document scanners belong to their own modules and are changed there.
    */
   async reconfigure(id: string, cfg: DeviceConfig | null): Promise<void> {
     const old = this.devices.get(id);
-    if (old && !(old instanceof LocalDevice)) throw new HallError('DEVICE_NOT_EDITABLE', `设备 ${id} 由其他模块管理 / ${id} is managed by another module`);
-    if (cfg && cfg.transport.type === 'agent') throw new HallError('DEVICE_NOT_EDITABLE', '代理设备请在 devices.json 中配置 / devices behind an agent are configured in devices.json');
+    const host = this.agentHost;
+    const oldOnAgent = old !== undefined && host?.holds(id) === true;
+    if (old && !(old instanceof LocalDevice) && !oldOnAgent) throw new HallError('DEVICE_NOT_EDITABLE', `设备 ${id} 由其他模块管理 / ${id} is managed by another module`);
+    if (cfg && cfg.transport.type === 'agent' && !host) throw new HallError('DEVICE_NOT_EDITABLE', '本服务器没有设备代理连接 / this server takes no device agents');
+    const touched = new Set<string>();
     if (old) {
       this.devices.delete(id);
       for (const [place, p] of this.printers) if (p.deviceId === id) this.printers.delete(place);
       for (const [place, r] of this.identities) if (r.deviceId === id) this.identities.delete(place);
-      await old.stop().catch((err: Error) => this.o.log.warn({ device: id, err: err.message }, 'device stop failed'));
+      if (oldOnAgent) touched.add(host!.drop(id));
+      else await old.stop().catch((err: Error) => this.o.log.warn({ device: id, err: err.message }, 'device stop failed'));
     }
     const rest = this.o.config.devices.filter((d) => d.id !== id);
     this.o.config = { ...this.o.config, devices: cfg ? [...rest, cfg] : rest };
     if (cfg) {
-      this.addLocal(cfg);
+      if (cfg.transport.type === 'agent') {
+        host!.adopt(cfg);
+        touched.add(cfg.transport.agent);
+      } else this.addLocal(cfg);
       this.emit('health', this.view(this.devices.get(cfg.id)!));
     }
+    // Each agent concerned gets its whole new device list; it restarts what changed and stops what left.
+    for (const agentId of touched) host!.push(agentId);
   }
 
   async start(): Promise<void> {

@@ -63,7 +63,14 @@ export interface DocscanServiceOptions {
   now?: () => number;
 }
 
+/** Where the service puts its scanners for GET /devices and /sim/*: the device registry. */
+export interface DocscanRegistry {
+  register(d: RegisteredDevice): void;
+  unregister(id: string): void;
+}
+
 export class DocscanService {
+  private registry: DocscanRegistry | null = null;
   private readonly byWindow = new Map<string, Entry>();
   private readonly byId = new Map<string, Entry>();
   private readonly now: () => number;
@@ -73,13 +80,62 @@ export class DocscanService {
   constructor(private readonly o: DocscanServiceOptions) {
     this.now = o.now ?? Date.now;
     this.sealer = new Sealer(o.sealKey);
-    for (const cfg of o.config.scanners) {
-      const source = makeSource(cfg);
-      const scanner = new DocumentScanner(cfg.id, source, o.config.normalize, this.now);
-      const e = { cfg, scanner, source };
-      this.byWindow.set(cfg.windowId, e);
-      this.byId.set(cfg.id, e);
+    for (const cfg of o.config.scanners) this.add(this.build(cfg));
+  }
+
+  private build(cfg: DocscanScannerConfig): Entry {
+    const source = makeSource(cfg);
+    return { cfg, scanner: new DocumentScanner(cfg.id, source, this.o.config.normalize, this.now), source };
+  }
+
+  private add(e: Entry): void {
+    this.byWindow.set(e.cfg.windowId, e);
+    this.byId.set(e.cfg.id, e);
+  }
+
+  /** The settings in force (docscan.json, or the manager's last live change). */
+  configured(): DocscanConfig {
+    return this.o.config;
+  }
+
+  /** Registers every scanner with the device registry, and keeps it in step with live changes. */
+  attachRegistry(registry: DocscanRegistry): void {
+    this.registry = registry;
+    for (const e of this.registryEntries()) registry.register(e);
+  }
+
+  /**
+   * A live change from the manager's device settings: a scanner whose settings changed (or all of them, when
+   * the page normalising changed) is dropped and built again from the new source, then probed; pages already
+   * scanned stay in their drafts. A scan running on a dropped scanner finishes into its draft.
+   */
+  async reconfigure(config: DocscanConfig): Promise<void> {
+    const normalizeSame = JSON.stringify(config.normalize) === JSON.stringify(this.o.config.normalize);
+    this.o.config = config;
+    const rebuilt: Entry[] = [];
+    for (const [id, e] of [...this.byId]) {
+      const next = config.scanners.find((c) => c.id === id);
+      if (next && normalizeSame && JSON.stringify(next) === JSON.stringify(e.cfg)) continue;
+      this.byId.delete(id);
+      if (this.byWindow.get(e.cfg.windowId) === e) this.byWindow.delete(e.cfg.windowId);
+      this.registry?.unregister(id);
     }
+    for (const cfg of config.scanners) {
+      if (this.byId.has(cfg.id)) continue;
+      const e = this.build(cfg);
+      this.add(e);
+      rebuilt.push(e);
+    }
+    if (this.registry) for (const r of this.entriesOf(rebuilt)) this.registry.register(r);
+    for (const e of rebuilt) this.probe(e);
+    this.o.log.info({ scanners: config.scanners.map((c) => c.id), rebuilt: rebuilt.map((e) => e.cfg.id) }, 'document scanner settings changed live');
+  }
+
+  private probe(e: Entry): void {
+    void e.scanner.probe().then(
+      (h) => this.o.log.info({ device: e.cfg.id, status: h.status, detail: h.detail }, 'document scanner probed'),
+      (err: Error) => this.o.log.warn({ device: e.cfg.id, err: err.message }, 'document scanner probe failed'),
+    );
   }
 
   /** Looks whether each scanner is there (in the background: SANE may take seconds to answer). */
@@ -90,12 +146,7 @@ export class DocscanService {
     purge();
     this.purgeTimer = setInterval(purge, 3_600_000);
     this.purgeTimer.unref();
-    for (const e of this.byId.values()) {
-      void e.scanner.probe().then(
-        (h) => this.o.log.info({ device: e.cfg.id, status: h.status, detail: h.detail }, 'document scanner probed'),
-        (err: Error) => this.o.log.warn({ device: e.cfg.id, err: err.message }, 'document scanner probe failed'),
-      );
-    }
+    for (const e of this.byId.values()) this.probe(e);
   }
 
   /**
@@ -103,7 +154,11 @@ export class DocscanService {
    * is a frame sent, a page a frame received, a failed scan a timeout. The service keeps the lifecycle.
    */
   registryEntries(): RegisteredDevice[] {
-    return [...this.byId.values()].map(({ cfg, scanner, source }) => {
+    return this.entriesOf([...this.byId.values()]);
+  }
+
+  private entriesOf(entries: Entry[]): RegisteredDevice[] {
+    return entries.map(({ cfg, scanner, source }) => {
       const health = (): DeviceHealth => {
         const h = scanner.health();
         return {

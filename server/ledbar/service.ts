@@ -53,41 +53,113 @@ export interface LedbarServiceOptions {
   now?: () => number;
 }
 
+/** Where the service puts its buses for GET /devices and /sim/*: the device registry. */
+export interface LedbarRegistry {
+  register(d: RegisteredDevice): void;
+  unregister(id: string): void;
+}
+
 export class LedbarService {
-  private readonly buses: BusEntry[] = [];
-  private readonly byWindow = new Map<string, { entry: BusEntry; window: WindowConfig }>();
+  private buses: BusEntry[] = [];
+  private byWindow = new Map<string, { entry: BusEntry; window: WindowConfig }>();
   private readonly shown = new Map<string, string>();
   private unsubscribe: (() => void) | null = null;
+  private hall: Hall | null = null;
+  private registry: LedbarRegistry | null = null;
+  private windows: readonly WindowConfig[];
 
   constructor(private readonly o: LedbarServiceOptions) {
-    const windows = new Map(o.windows.map((w) => [w.id, w]));
-    for (const cfg of o.config.buses) {
-      const codec = createLedbarCodec(cfg.codec, cfg.codecOptions);
-      let sim: LedbarSimulator | null = null;
-      let link: ByteLink;
-      if (cfg.link.type === 'sim') {
-        sim = new LedbarSimulator({ codec, name: cfg.id, ...(o.now ? { now: o.now } : {}) });
-        link = sim;
-      } else {
-        link = (o.linkFor ?? ((c) => busLink(c, o.build)))(cfg);
-      }
-      const log = o.log.child({ device: cfg.id });
-      const bus = new LedbarBus({
-        id: cfg.id,
-        link,
-        codec,
-        gapMs: cfg.gapMs,
-        ...(o.clock ? { clock: o.clock } : {}),
-        onEvent: (e: BusEvent) => logBusEvent(log, e),
-      });
-      const entry: BusEntry = { cfg, bus, sim, windows: cfg.windowIds.map((id) => windows.get(id)!).filter(Boolean) };
-      this.buses.push(entry);
+    this.windows = o.windows;
+    this.buses = o.config.buses.map((cfg) => this.build(cfg));
+    this.rewire();
+  }
+
+  /** The settings in force (ledbars.json, or the manager's last live change). */
+  configured(): LedbarsConfig {
+    return this.o.config;
+  }
+
+  private build(cfg: LedbarBusConfig): BusEntry {
+    const o = this.o;
+    const codec = createLedbarCodec(cfg.codec, cfg.codecOptions);
+    let sim: LedbarSimulator | null = null;
+    let link: ByteLink;
+    if (cfg.link.type === 'sim') {
+      sim = new LedbarSimulator({ codec, name: cfg.id, ...(o.now ? { now: o.now } : {}) });
+      link = sim;
+    } else {
+      link = (o.linkFor ?? ((c) => busLink(c, o.build)))(cfg);
+    }
+    const log = o.log.child({ device: cfg.id });
+    const bus = new LedbarBus({
+      id: cfg.id,
+      link,
+      codec,
+      gapMs: cfg.gapMs,
+      ...(o.clock ? { clock: o.clock } : {}),
+      onEvent: (e: BusEvent) => logBusEvent(log, e),
+    });
+    return { cfg, bus, sim, windows: [] };
+  }
+
+  /** Which bar hangs where, from the buses and the windows as they are now (addresses come from the setup). */
+  private rewire(): void {
+    const windows = new Map(this.windows.map((w) => [w.id, w]));
+    const before = new Map([...this.byWindow].map(([id, at]) => [id, `${at.entry.cfg.id}@${at.window.ledbarAddress}`]));
+    this.byWindow = new Map();
+    for (const entry of this.buses) {
+      entry.windows = entry.cfg.windowIds.map((id) => windows.get(id)).filter((w): w is WindowConfig => w?.ledbarAddress !== undefined);
       for (const w of entry.windows) this.byWindow.set(w.id, { entry, window: w });
     }
+    // A bar that moved (another bus or address) has shown nothing yet where it is now.
+    for (const [id, at] of this.byWindow) if (before.get(id) !== `${at.entry.cfg.id}@${at.window.ledbarAddress}`) this.shown.delete(id);
+    for (const id of [...this.shown.keys()]) if (!this.byWindow.has(id)) this.shown.delete(id);
+  }
+
+  /**
+   * Registers every bus with the device registry, and from then on keeps it in step with live changes.
+   */
+  attachRegistry(registry: LedbarRegistry): void {
+    this.registry = registry;
+    for (const e of this.registryEntries()) registry.register(e);
+  }
+
+  /**
+   * A live change from the manager's device settings: buses whose settings changed are closed and built
+   * again (a new link, codec or gap), new ones opened, removed ones closed; every bar then gets its
+   * window's text. `windows` is the setup in force (the windows' addresses).
+   */
+  async reconfigure(config: LedbarsConfig, windows: readonly WindowConfig[] = this.windows): Promise<void> {
+    const same = (a: LedbarBusConfig, b: LedbarBusConfig) => JSON.stringify(a) === JSON.stringify(b);
+    const kept: BusEntry[] = [];
+    const closing: BusEntry[] = [];
+    for (const e of this.buses) {
+      const next = config.buses.find((c) => c.id === e.cfg.id);
+      if (next && same(next, e.cfg)) kept.push(e);
+      else closing.push(e);
+    }
+    for (const e of closing) {
+      this.registry?.unregister(e.cfg.id);
+      await e.bus.close().catch((err: Error) => this.o.log.warn({ device: e.cfg.id, err: err.message }, 'LED bus close failed'));
+    }
+    const opened = config.buses.filter((c) => !kept.some((e) => e.cfg.id === c.id)).map((c) => this.build(c));
+    this.o.config = config;
+    this.windows = windows;
+    this.buses = config.buses.map((c) => kept.find((e) => e.cfg.id === c.id) ?? opened.find((e) => e.cfg.id === c.id)!);
+    // Bars on a rebuilt bus show nothing yet: the whole bus is sent again.
+    for (const e of opened) for (const id of e.cfg.windowIds) this.shown.delete(id);
+    this.rewire();
+    for (const e of opened) {
+      if (this.registry) for (const r of this.entriesOf([e])) this.registry.register(r);
+      if (this.hall) void e.bus.start();
+    }
+    if (this.hall) for (const windowId of this.byWindow.keys()) this.update(this.hall.state, windowId, false);
+    this.o.log.info({ buses: config.buses.map((b) => b.id), rebuilt: opened.map((e) => e.cfg.id) }, 'LED bar settings changed live');
   }
 
   /** Opens every bus, shows every window's current text, and follows the hall from now on. */
   async start(hall: Hall): Promise<void> {
+    this.hall = hall;
     this.unsubscribe = hall.subscribe((p) => this.onPublication(p));
     for (const [windowId] of this.byWindow) this.update(hall.state, windowId, false);
     // Opening is retried in the background by each bus; the hall does not wait for bars.
@@ -96,15 +168,20 @@ export class LedbarService {
 
   async close(): Promise<void> {
     this.unsubscribe?.();
+    this.hall = null;
     await Promise.all(this.buses.map((b) => b.bus.close()));
   }
 
   /**
    * One registry entry per bus (GET /devices, health events, /sim/devices/:id/*). The service keeps the
-   * buses' lifecycle (start(hall), close()), so the entries' start and stop do nothing.
+   * buses' lifecycle (start(hall), close(), reconfigure), so the entries' start and stop do nothing.
    */
   registryEntries(): RegisteredDevice[] {
-    return this.buses.map(({ cfg, bus, sim }) => {
+    return this.entriesOf(this.buses);
+  }
+
+  private entriesOf(buses: BusEntry[]): RegisteredDevice[] {
+    return buses.map(({ cfg, bus, sim }) => {
       const health = (): DeviceHealth => {
         const h = bus.health();
         return {
@@ -168,6 +245,12 @@ export class LedbarService {
           break;
         case 'TicketTransferred':
           if (e.fromWindowId && !touched.has(e.fromWindowId)) touched.set(e.fromWindowId, false);
+          break;
+        case 'SetupChanged':
+          // Windows added, removed or given another address: the bars follow the setup in force.
+          this.windows = e.setup.windows;
+          this.rewire();
+          for (const id of this.byWindow.keys()) if (!touched.has(id)) touched.set(id, false);
           break;
         case 'DayOpened':
           // Yesterday's open tickets were closed: every bar may change.

@@ -12,6 +12,7 @@ import type { FollowUpView } from './contract.js';
 import { writeBackup } from './backup.js';
 import type { Manager } from './index.js';
 import { renderMetrics } from './metrics.js';
+import { mountDeviceRoutes } from './devices.js';
 import { bearer, parse } from '../http/edge.js';
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -282,37 +283,15 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     res.json({ username: a.username, role: a.role, name: a.name, staffNo: a.staffNo, disabled: a.disabled === true });
   });
 
-  // ---------------------------------------------------------- devices (devices.json, changed live)
+  // ---------------------------------------------------------- devices of every kind, changed live (./devices.ts)
 
-  const devicePort = () => {
-    const p = manager.deviceConfig;
-    if (!p) throw new HallError('NO_DEVICE', '本大厅未配置设备登记 / this hall has no device registry');
-    return p;
-  };
-  const places = () => ({ kiosks: manager.o.config.kiosks.map((k) => k.id), windows: hall.setup.windows.map((w) => w.id) });
-  const transportText = (d: { transport: { type: string } & Record<string, unknown> }) =>
-    Object.entries(d.transport).map(([k, v]) => (k === 'type' ? String(v) : `${k}=${v}`)).join(' ');
-
-  r.get('/manager/devices/config', (_req, res) => {
-    const { devices, agents } = devicePort().configured();
-    // Agents' keys stay on the server.
-    res.json({ devices, agents: agents.map((a) => ({ id: a.id, ...(a.name ? { name: a.name } : {}) })) });
-  });
-
-  r.put('/manager/devices/config/:id', async (req, res) => {
-    const id = parse(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), req.params.id);
-    const by = who(req);
-    const { before, after } = await manager.deviceSettings.change(devicePort(), id, req.body ?? {}, places());
-    await manager.record(by, before ? 'device.change' : 'device.add', `${id} (${after!.kind} @ ${after!.attachedTo}): ${before ? `${transportText(before)} → ` : ''}${transportText(after!)}`);
-    res.status(before ? 200 : 201).json({ device: after });
-  });
-
-  r.delete('/manager/devices/config/:id', async (req, res) => {
-    const id = parse(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), req.params.id);
-    const by = who(req);
-    const { before } = await manager.deviceSettings.change(devicePort(), id, null, places());
-    await manager.record(by, 'device.remove', `${id} (${before!.kind} @ ${before!.attachedTo})`);
-    res.json({ removed: id });
+  mountDeviceRoutes(r, {
+    settings: manager.deviceSettings,
+    port: () => manager.deviceConfig,
+    kiosks: () => manager.o.config.kiosks.map((k) => k.id),
+    windows: () => hall.setup.windows,
+    who,
+    record: (by, action, detail) => manager.record(by, action, detail),
   });
 
   // ---------------------------------------------------------- audit, reports, backup
