@@ -8,6 +8,7 @@ import { api, asApiError, API_PREFIX } from '../ui-shared/api.js';
 import { hallTime, percent, safeText } from '../ui-shared/format.js';
 import { errText, name, t } from '../ui-shared/page.js';
 import { isMessageKey, type MessageKey } from '../ui-shared/i18n/index.js';
+import { Devices } from './devices.js';
 
 type Load<T> = { data?: T; error?: string; busy: boolean };
 
@@ -749,114 +750,6 @@ function AccountRow({ a, token, onSaved }: { a: AccountLite; token: string; onSa
         <Note note={note} />
       </td>
     </tr>
-  );
-}
-
-// ------------------------------------------------------------------ devices
-
-interface DeviceConfigLite {
-  id: string;
-  kind: string;
-  attachedTo: string;
-  transport: { type: string } & Record<string, unknown>;
-}
-
-interface DeviceLive {
-  id: string;
-  status: 'online' | 'offline' | 'fault';
-}
-
-const transportText = (tr: DeviceConfigLite['transport']) =>
-  Object.entries(tr)
-    .map(([k, v]) => (k === 'type' ? String(v) : `${k}=${String(v)}`))
-    .join(' ');
-
-function Devices({ token }: { token: string }) {
-  const [cfg, reload] = useLoad<{ devices: DeviceConfigLite[] }>('/manager/devices/config', token);
-  const [live, reloadLive] = useLoad<DeviceLive[]>('/devices', token);
-  const [editing, setEditing] = useState<string | null>(null);
-  const [text, setText] = useState('');
-  const [local, setLocal] = useState<{ ok: boolean; text: string } | null>(null);
-  const { note, busy, run } = useSave(token, () => {
-    setEditing(null);
-    reload();
-    // The new driver reports its health a moment after it opens.
-    setTimeout(reloadLive, 800);
-  });
-  if (cfg.error) return null; // a hall without a device registry has no such section
-  const devices = cfg.data?.devices ?? [];
-  const statusOf = (id: string) => live.data?.find((d) => d.id === id)?.status;
-  const edit = (id: string, body: unknown) => {
-    setLocal(null);
-    setEditing(id);
-    setText(JSON.stringify(body, null, 2));
-  };
-  const save = () => {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      setLocal({ ok: false, text: t('manager.dev.badJson') });
-      return;
-    }
-    const id = (body as { id?: unknown })?.id;
-    void run(`/manager/devices/config/${encodeURIComponent(typeof id === 'string' ? id : editing ?? '')}`, 'PUT', body);
-  };
-  return (
-    <section class="card m-dev-config">
-      <h2>{t('manager.set.devices')}</h2>
-      <table class="m-table">
-        <thead>
-          <tr>
-            <th>{t('manager.dev.id')}</th>
-            <th>{t('manager.dev.kind')}</th>
-            <th>{t('manager.dev.place')}</th>
-            <th>{t('manager.dev.transport')}</th>
-            <th>{t('manager.dev.status')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {devices.map((d) => (
-            <tr data-device-row={d.id}>
-              <td class="num">{d.id}</td>
-              <td>{d.kind}</td>
-              <td class="num">{d.attachedTo}</td>
-              <td class="num" data-transport>
-                {transportText(d.transport)}
-              </td>
-              <td data-status={statusOf(d.id) ?? ''}>{statusOf(d.id) ? t(`manager.device.${statusOf(d.id)!}`) : '—'}</td>
-              <td>
-                <button type="button" class="btn" data-act="edit" onClick={() => edit(d.id, d)}>
-                  {t('manager.dev.edit')}
-                </button>
-                <button type="button" class="btn" data-act="remove" disabled={busy} onClick={() => void run(`/manager/devices/config/${encodeURIComponent(d.id)}`, 'DELETE', undefined)}>
-                  {t('manager.dev.remove')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <div class="m-inline">
-        <button type="button" class="btn" data-act="add" onClick={() => edit('', { id: '', kind: 'printer', attachedTo: '', transport: { type: 'tcp', host: '', port: 9100 } })}>
-          {t('manager.dev.add')}
-        </button>
-        <Note note={note} />
-      </div>
-      {editing !== null && (
-        <div class="m-json" data-editing={editing}>
-          <p class="m-hint">{t('manager.dev.hint')}</p>
-          <textarea name="device" rows={10} spellcheck={false} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
-          <div class="m-inline">
-            <button type="button" class="btn btn-primary" data-act="save-device" disabled={busy} onClick={save}>
-              {t('manager.set.save')}
-            </button>
-            <Note note={local} />
-          </div>
-        </div>
-      )}
-    </section>
   );
 }
 

@@ -162,13 +162,14 @@ describe("a manager's day from the dashboard (browser)", function () {
 
     const devRow = page.locator('tr[data-device-row="kiosk-1-printer"]');
     await devRow.getByRole('button', { name: '修改' }).click();
+    await page.locator('[data-act="json-view"]').click();
     const editor = page.locator('.m-dev-config textarea[name="device"]');
     const cfg = JSON.parse(await editor.inputValue());
     await editor.fill(JSON.stringify({ ...cfg, widthColumns: 32 }, null, 2));
     await editor.scrollIntoViewIfNeeded();
     await shot('manager-device-edit.png', '.m-dev-config .m-json');
     await page.locator('[data-act="save-device"]').click();
-    await waitText(page.locator('.m-dev-config .m-saved'), '已生效');
+    await waitText(page.locator('.m-dev-config .m-saved'), /已生效/);
     // The new simulated printer has paper: the fault is gone, and a kiosk ticket prints on it.
     await waitFor(async () => (await printerStatus()) === 'online', 'the new printer is online');
     expect((await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax', kioskId: 'kiosk-1' } })).body.ticket.printed).to.equal(true);
