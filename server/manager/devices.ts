@@ -297,7 +297,8 @@ export class DeviceSettings {
     const before = all.find((d) => d.id === id) ?? null;
     if (cfg === null && !before) throw new HallError('UNKNOWN_DEVICE', `未知设备 ${id} / unknown device`);
     if (cfg !== null && (typeof cfg !== 'object' || Array.isArray(cfg))) throw refuse('(body)', 'must be a device object');
-    const body = cfg as Record<string, unknown> | null;
+    // A device sent back without its kind (JSON edited by hand) keeps the kind it has.
+    const body = cfg === null ? null : { ...(before && (cfg as Record<string, unknown>).kind === undefined ? { kind: before.kind } : {}), ...(cfg as Record<string, unknown>) };
     const family = body ? familyOf(body.kind) : familyOf(before!.kind);
     if (body && 'id' in body && body.id !== id) throw refuse('id', `must stay ${id} (remove the device and add a new one to rename it)`);
     if (body && before && familyOf(before.kind) !== family) {

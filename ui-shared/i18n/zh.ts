@@ -574,7 +574,7 @@ export const zh = {
   'manager.dev.link.serial': '串口',
   'manager.dev.link.tcp': 'TCP 网络',
   'manager.dev.link.lp': 'USB 打印口 (/dev/usb/lp)',
-  'manager.dev.link.hid': 'HID',
+  'manager.dev.link.hid': 'HID 设备',
   'manager.dev.link.agent': '设备代理',
   'manager.dev.link.sane': 'SANE 扫描',
   'manager.dev.link.hotfolder': '监视文件夹',
