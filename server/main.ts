@@ -262,7 +262,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     routes: [
       caseModule.router,
       voiceRouter(voice, config.voice.repeat),
-      ...(docscan ? [docscanRouter({ service: docscan, accounts, windows: config.setup.windows })] : []),
+      ...(docscan ? [docscanRouter({ service: docscan, accounts, windows: () => hall.setup.windows })] : []),
     ],
     devices,
     kioskPrinting: kioskPrintingOf(devices),

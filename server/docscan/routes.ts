@@ -18,7 +18,8 @@ import { bearer } from '../http/edge.js';
 export interface DocscanRouterOptions {
   service: DocscanService;
   accounts: Accounts;
-  windows: readonly WindowConfig[];
+  /** The windows in force (a setup changed live adds and removes them). */
+  windows: () => readonly WindowConfig[];
 }
 
 /** A scanner's refusal as the one error shape: offline/fault 503, busy or empty feeder 409, timeout 504. */
@@ -40,14 +41,13 @@ export function scanError(err: unknown): HallError {
 
 export function docscanRouter(o: DocscanRouterOptions): express.Router {
   const r = express.Router();
-  const windows = new Map(o.windows.map((w) => [w.id, w]));
 
   /** The window, if the caller may use its scanner: its own clerk, or a manager. */
   const windowFor = (req: Request): WindowConfig => {
     const h = req.headers.authorization;
     const claims = o.accounts.verifyToken(bearer(h));
     const id = String(req.params.id);
-    const w = windows.get(id);
+    const w = o.windows().find((x) => x.id === id);
     if (!w) throw new HallError('UNKNOWN_WINDOW', `未知窗口 ${id.slice(0, 64)} / unknown window`);
     if (claims.role === 'clerk' && claims.win !== id) throw new HallError('WRONG_WINDOW', '只能操作本人签入的窗口 / not your window');
     if (!o.service.hasScanner(id)) throw new HallError('NO_DEVICE', `${w.number} 号窗口没有配置扫描仪 / no document scanner at this window`, undefined, 404);

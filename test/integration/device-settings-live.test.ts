@@ -148,6 +148,21 @@ describe('devices of every kind changed live from the manager', function () {
       const clerk = await login(h.url, 'staff1', 'staff123', 'w1');
       expect((await api(h.url, 'POST', '/api/v1/windows/w1/scan', { token: clerk })).body.pages).to.have.length(1);
     });
+    it('gives a window added live its own document scanner and LED bar', async () => {
+      const setup = (await api(h.url, 'GET', '/api/v1/manager/setup', { token: admin })).body;
+      const w1 = setup.windows.find((w: any) => w.id === 'w1');
+      setup.windows.push({ ...w1, id: 'w13', number: 13, name: '综合窗口十三', ledbarAddress: 13 });
+      const s = await api(h.url, 'PUT', '/api/v1/manager/setup', { token: admin, body: { setup, summary: 'window 13' } });
+      expect(s.status, JSON.stringify(s.body)).to.equal(200);
+      const scanner = await put('docscan-w13', { kind: 'docscan', windowId: 'w13', source: { type: 'sim', pages: 1 } });
+      expect(scanner.status, JSON.stringify(scanner.body)).to.equal(201);
+      const scan = await api(h.url, 'POST', '/api/v1/windows/w13/scan', { token: admin });
+      expect(scan.status, JSON.stringify(scan.body)).to.equal(201);
+      expect(scan.body.pages).to.have.length(1);
+      const bus2 = (await listed()).devices.find((d: any) => d.id === 'ledbus-2');
+      expect((await put('ledbus-2', { ...bus2, windowIds: [...bus2.windowIds, 'w13'] })).status).to.equal(200);
+      await until(async () => (await screens('ledbus-2'))['13'] === '', 'the closed window 13 blanks its bar');
+    });
   });
 
   describe('a device behind an agent', () => {
@@ -313,6 +328,37 @@ describe('devices of every kind changed live from the manager', function () {
       expect(cfg.devices.find((d: any) => d.id === 'ledbus-1').gapMs).to.equal(60);
       expect(cfg.notices.map((n: any) => n.file)).to.deep.equal(['ledbars.json']);
       expect(existsSync(join(dataDir, cfg.notices[0].backup))).to.equal(true);
+    });
+  });
+
+  describe('a hall without ledbars.json and docscan.json', () => {
+    let h: TestHall;
+    let dir: string;
+    before(async () => {
+      dir = configCopy((d) => {
+        rmSync(join(d, 'ledbars.json'));
+        rmSync(join(d, 'docscan.json'));
+      });
+      h = await startTestHall({ configDir: dir });
+    });
+    after(async () => {
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('takes a first LED bus live, and says plainly that document scanners need docscan.json', async () => {
+      const admin = await login(h.url, 'admin', 'admin123');
+      const cfg = (await api(h.url, 'GET', '/api/v1/manager/devices/config', { token: admin })).body;
+      expect(cfg.docscan).to.equal(false);
+      expect(cfg.devices.some((d: any) => d.kind === 'ledbar' || d.kind === 'docscan')).to.equal(false);
+      const bus = await api(h.url, 'PUT', '/api/v1/manager/devices/config/ledbus-1', { token: admin, body: { kind: 'ledbar', codec: 'aa-bb-51', link: { type: 'sim' }, windowIds: ['w1'] } });
+      expect(bus.status, JSON.stringify(bus.body)).to.equal(201);
+      const clerk = await login(h.url, 'staff1', 'staff123', 'w1');
+      expect(clerk).to.be.a('string');
+      await until(async () => (await api(h.url, 'GET', '/api/v1/sim/devices/ledbus-1/output')).body.screens?.['1'] === '1号窗口 欢迎您', 'the first bar shows its window');
+      const scan = await api(h.url, 'PUT', '/api/v1/manager/devices/config/docscan-w1', { token: admin, body: { kind: 'docscan', windowId: 'w1', source: { type: 'sim' } } });
+      expect([scan.status, scan.body.error.code]).to.deep.equal([409, 'DEVICE_NOT_EDITABLE']);
+      expect(scan.body.error.message).to.contain('docscan.json');
     });
   });
 });
