@@ -298,6 +298,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
         ...(d.code || d.detail ? { detail: [d.code, d.detail].filter(Boolean).join(' ') } : {}),
       })),
     deviceConfig: { registry: devices, ledbars, docscan, sources: deviceSources },
+    onDevicesChange: (fn) => void devices.on('health', fn),
+    onOutboxChange: (fn) => void central.link.onStatus(fn),
     // The manager's threshold (days before a promised deadline) decides when a case becomes an alert.
     caseAlerts: () => caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays).cases,
     caseOutcomes: () =>

@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { AlertThresholds } from '../../config/schema.js';
 import { HallError } from '../errors.js';
+import { addWorkingDays, localDay, localInstant } from '../hall/calendar.js';
 import { isQueued } from '../hall/queue.js';
-import { addWorkingDays, localDay } from '../hall/calendar.js';
+import { TicketTable } from '../hall/ticket-table.js';
 import type { HallSetup, HallState } from '../hall/types.js';
 import { AppendLog } from './applog.js';
 import type { AlertKind, AlertSeverity } from './contract.js';
@@ -41,6 +42,8 @@ export class AlertEngine {
   /** Key → id of the alert raised for it that has not cleared yet. */
   private readonly holding = new Map<string, string>();
   private readonly sources = new Map<string, AlertSource>();
+  /** What each source said at its last run: an evaluation of some sources keeps the others' word. */
+  private readonly said = new Map<string, AlertCandidate[]>();
   private readonly listeners = new Set<() => void>();
   private running: Promise<boolean> | null = null;
 
@@ -72,6 +75,7 @@ export class AlertEngine {
   /** Adds or replaces a named source (e.g. 'devices' once the device registry is there). */
   addSource(name: string, source: AlertSource): void {
     this.sources.set(name, source);
+    this.said.delete(name);
   }
 
   onChange(fn: () => void): () => void {
@@ -79,17 +83,23 @@ export class AlertEngine {
     return () => this.listeners.delete(fn);
   }
 
-  /** Compares what holds now with what is raised; one evaluation at a time. Resolves true if anything changed. */
-  evaluate(now: number): Promise<boolean> {
-    const run = (this.running ?? Promise.resolve(false)).then(() => this.evaluateOnce(now));
+  /**
+   * Compares what holds now with what is raised; one evaluation at a time. Resolves true if anything changed.
+   * `only` names the sources whose data changed: the others are not asked again and keep what they said
+   * last (a source that never ran is asked anyway). Without it every source is asked.
+   */
+  evaluate(now: number, only?: readonly string[]): Promise<boolean> {
+    const run = (this.running ?? Promise.resolve(false)).then(() => this.evaluateOnce(now, only));
     this.running = run.catch(() => false);
     return run;
   }
 
-  private async evaluateOnce(now: number): Promise<boolean> {
+  private async evaluateOnce(now: number, only?: readonly string[]): Promise<boolean> {
     const seen = new Map<string, AlertCandidate>();
-    for (const source of this.sources.values()) {
-      for (const c of source(now)) seen.set(c.key, c);
+    for (const [name, source] of this.sources) {
+      let said = this.said.get(name);
+      if (!said || !only || only.includes(name)) this.said.set(name, (said = source(now)));
+      for (const c of said) seen.set(c.key, c);
     }
     const records: LogRecord[] = [];
     for (const [key, c] of seen) {
@@ -154,38 +164,117 @@ function numberOf(ticketId: string): string {
   return ticketId.slice(ticketId.indexOf('-') + 1);
 }
 
-export function queueSources(state: () => HallState, setup: () => HallSetup, thresholds: () => AlertThresholds): Record<string, AlertSource> {
+/**
+ * When each section's longest-waiting ticket was issued, following the hall's ticket table by the chunks
+ * that changed. A burst of new tickets never moves the oldest; a call of the oldest marks its section for
+ * one pass over the section's queued tickets at the next read.
+ */
+export class OldestQueued {
+  #table: TicketTable = TicketTable.empty();
+  /** Section → its queued tickets' issue times, by ticket id. */
+  readonly #queued = new Map<string, Map<string, number>>();
+  /** Ticket id → its section, for queued tickets. */
+  readonly #sectionOf = new Map<string, string>();
+  /** Section → the oldest issue time, or null when it must be found again. */
+  readonly #oldest = new Map<string, number | null>();
+
+  /** Epoch ms the section's longest-waiting ticket was issued; undefined when nobody waits. */
+  since(tickets: TicketTable, sectionId: string): number | undefined {
+    this.follow(tickets);
+    const q = this.#queued.get(sectionId);
+    if (!q || q.size === 0) return undefined;
+    let oldest = this.#oldest.get(sectionId) ?? null;
+    if (oldest === null) {
+      oldest = Infinity;
+      for (const at of q.values()) if (at < oldest) oldest = at;
+      this.#oldest.set(sectionId, oldest);
+    }
+    return oldest;
+  }
+
+  private follow(table: TicketTable): void {
+    if (table === this.#table) return;
+    for (const id of table.changedIds(this.#table)) {
+      const found = table.get(id);
+      const t = found && isQueued(found) ? found : undefined;
+      const was = this.#sectionOf.get(id);
+      if (was !== undefined) {
+        const q = this.#queued.get(was)!;
+        const at = q.get(id)!;
+        if (t && t.sectionId === was && t.issuedAt === at) continue;
+        q.delete(id);
+        this.#sectionOf.delete(id);
+        if (this.#oldest.get(was) === at) this.#oldest.set(was, null);
+      }
+      if (t) {
+        let q = this.#queued.get(t.sectionId);
+        if (!q) this.#queued.set(t.sectionId, (q = new Map()));
+        q.set(id, t.issuedAt);
+        this.#sectionOf.set(id, t.sectionId);
+        const oldest = this.#oldest.get(t.sectionId);
+        if (oldest !== null) this.#oldest.set(t.sectionId, Math.min(oldest ?? Infinity, t.issuedAt));
+      }
+    }
+    this.#table = table;
+  }
+}
+
+/**
+ * True once the hall's business day lies behind the local date at `now`. The hall opens a day with the
+ * first command after local midnight (the server sends one within 30 s of it, and at start); until then
+ * its state still holds the day that ended: tickets nobody called, windows left paused. The opening closes
+ * them all, so none of them is waiting or paused today.
+ */
+export function dayIsOver(state: HallState, now: number, setup: HallSetup): boolean {
+  return state.day !== null && state.day < localDay(now, setup.calendar);
+}
+
+/** The names of the queue's own sources: what a publication of the hall can change. */
+export const QUEUE_SOURCES = ['wait', 'paused', 'rating', 'followup'] as const;
+
+/**
+ * The queue's own conditions. Each runs on every publication of a ticket burst, so none walks the day:
+ * waits read each section's oldest queued ticket from an index that follows the state by changed chunks,
+ * ratings and follow-ups are recomputed only when their part of the state (or the date) changed.
+ */
+export function queueSources(state: () => HallState, setup: () => HallSetup, thresholds: () => AlertThresholds): Record<(typeof QUEUE_SOURCES)[number], AlertSource> {
+  const oldest = new OldestQueued();
+  let ratings: { of: HallState['ratings']; setup: HallSetup; on: boolean; out: AlertCandidate[] } | null = null;
+  let followUps: { of: HallState['followUps']; today: string; out: AlertCandidate[] } | null = null;
   return {
     wait(now) {
+      const s = state();
+      const su = setup();
+      if (dayIsOver(s, now, su)) return [];
       const limit = thresholds().waitMinutes;
-      const oldest = new Map<string, number>();
-      for (const t of state().tickets) {
-        if (!isQueued(t)) continue;
-        const since = oldest.get(t.sectionId);
-        if (since === undefined || t.issuedAt < since) oldest.set(t.sectionId, t.issuedAt);
-      }
       const out: AlertCandidate[] = [];
-      for (const s of setup().sections) {
-        const since = oldest.get(s.id);
+      for (const sec of su.sections) {
+        const since = oldest.since(s.tickets, sec.id);
         if (since === undefined) continue;
         const minutes = Math.floor((now - since) / 60000);
         if (minutes < limit) continue;
         out.push({
-          key: `wait:${s.id}`,
+          key: `wait:${sec.id}`,
           kind: 'wait',
           severity: minutes >= limit * 2 ? 'critical' : 'warning',
-          params: { sectionId: s.id, prefix: s.prefix, section: s.name, sectionEn: s.nameEn ?? s.name, minutes, threshold: limit },
+          params: { sectionId: sec.id, prefix: sec.prefix, section: sec.name, sectionEn: sec.nameEn ?? sec.name, minutes, threshold: limit },
         });
       }
       return out;
     },
     paused(now) {
+      const s = state();
+      const su = setup();
+      if (dayIsOver(s, now, su)) return [];
       const limit = thresholds().pausedMinutes;
+      // Before ticketing opens nobody waits on a window: a pause taken then counts from the opening.
+      const opens = su.ticketingHours && s.day ? localInstant(s.day, su.ticketingHours.open, su.calendar) : Number.NaN;
       const out: AlertCandidate[] = [];
-      for (const w of setup().windows) {
-        const ws = state().windows[w.id];
+      for (const w of su.windows) {
+        const ws = s.windows[w.id];
         if (ws?.status !== 'paused' || ws.pausedAt === undefined) continue;
-        const minutes = Math.floor((now - ws.pausedAt) / 60000);
+        const from = Number.isNaN(opens) ? ws.pausedAt : Math.max(ws.pausedAt, opens);
+        const minutes = Math.floor((now - from) / 60000);
         if (minutes < limit) continue;
         out.push({
           key: `paused:${w.id}:${ws.pausedAt}`,
@@ -197,12 +286,14 @@ export function queueSources(state: () => HallState, setup: () => HallSetup, thr
       return out;
     },
     rating() {
-      if (!thresholds().negativeRating) return [];
       const s = state();
+      const su = setup();
+      const on = thresholds().negativeRating;
+      if (ratings && ratings.of === s.ratings && ratings.setup === su && ratings.on === on) return ratings.out;
       const out: AlertCandidate[] = [];
-      for (const r of Object.values(s.ratings)) {
+      for (const r of on ? Object.values(s.ratings) : []) {
         if (r.level === null || r.level > 2) continue;
-        const number = setup().windows.find((w) => w.id === r.windowId)?.number ?? 0;
+        const number = su.windows.find((w) => w.id === r.windowId)?.number ?? 0;
         out.push({
           key: `rating:${r.ticketId}`,
           kind: 'rating',
@@ -210,15 +301,20 @@ export function queueSources(state: () => HallState, setup: () => HallSetup, thr
           params: { ticketId: r.ticketId, ticket: numberOf(r.ticketId), windowId: r.windowId, window: number, level: r.level, reasons: r.reasons.join('、') },
         });
       }
+      ratings = { of: s.ratings, setup: su, on, out };
       return out;
     },
     followup(now) {
+      const s = state();
+      // Due dates are working days; the day after one is overdue, whatever kind of day it is.
       const today = localDay(now, setup().calendar);
+      if (followUps && followUps.of === s.followUps && followUps.today === today) return followUps.out;
       const out: AlertCandidate[] = [];
-      for (const f of Object.values(state().followUps)) {
+      for (const f of Object.values(s.followUps)) {
         if (f.status !== 'open' || f.dueDate >= today) continue;
         out.push({ key: `followup:${f.ticketId}`, kind: 'followup', severity: 'critical', params: { ticketId: f.ticketId, ticket: numberOf(f.ticketId), dueDate: f.dueDate } });
       }
+      followUps = { of: s.followUps, today, out };
       return out;
     },
   };

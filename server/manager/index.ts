@@ -18,6 +18,7 @@ import {
   caseSupervisionSource,
   deviceSource,
   outboxSource,
+  QUEUE_SOURCES,
   queueSources,
   type CaseDeadline,
   type CaseSupervisionAlert,
@@ -41,6 +42,10 @@ export interface ManagerProviders {
   caseOutcomes?: () => CaseOutcome[] | Promise<CaseOutcome[]>;
   /** The device registry's configured devices, changed live from the settings. */
   deviceConfig?: DeviceConfigPort;
+  /** Calls back when a device's health changes: devices are asked then and on the timer, not per publication. */
+  onDevicesChange?: (fn: () => void) => void;
+  /** Calls back when the outbox's status changes. */
+  onOutboxChange?: (fn: () => void) => void;
 }
 
 export interface ManagerOptions {
@@ -72,6 +77,8 @@ export class Manager {
   private providers: ManagerProviders = {};
   private readonly timers: NodeJS.Timeout[] = [];
   private pending: NodeJS.Timeout | null = null;
+  /** Sources whose data changed since the last evaluation; null: all of them. */
+  private stale: Set<string> | null = new Set();
   private unsubscribe: () => void = () => {};
   private reportChain: Promise<unknown> = Promise.resolve();
 
@@ -96,12 +103,12 @@ export class Manager {
     const wall = o.wallClock ?? Date.now;
     m.unsubscribe = hall.subscribe((p) => {
       observeCalls(m.callLatency, p.events, wall());
-      m.scheduleEvaluation();
+      m.scheduleEvaluation(QUEUE_SOURCES);
       const opened = p.events.find((e): e is Extract<HallEvent, { type: 'DayOpened' }> => e.type === 'DayOpened');
       if (opened) m.queueScheduledReports(opened.day);
     });
     const every = (o.evaluateEverySeconds ?? 10) * 1000;
-    const t = setInterval(() => void m.evaluate(), every);
+    const t = setInterval(() => m.scheduleEvaluation(), every);
     t.unref();
     m.timers.push(t);
     await m.evaluate();
@@ -119,6 +126,8 @@ export class Manager {
     if (p.outbox) this.alerts.addSource('outbox', outboxSource(p.outbox, th));
     if (p.cases) this.alerts.addSource('cases', caseSource(p.cases, setup, th));
     if (p.caseAlerts) this.alerts.addSource('cases', caseSupervisionSource(p.caseAlerts));
+    p.onDevicesChange?.(() => this.scheduleEvaluation(['devices']));
+    p.onOutboxChange?.(() => this.scheduleEvaluation(['outbox']));
     this.scheduleEvaluation();
   }
 
@@ -149,19 +158,28 @@ export class Manager {
 
   // ------------------------------------------------------------ alerts
 
-  private scheduleEvaluation(): void {
+  /**
+   * Asks the named sources (all without names) at most every 100 ms: a burst of publications becomes one
+   * evaluation of the queue's sources, and devices, the outbox and cases are asked when they change and on
+   * the timer (time alone moves waits, pauses, grace periods and deadlines).
+   */
+  private scheduleEvaluation(sources?: readonly string[]): void {
+    if (!sources) this.stale = null;
+    else if (this.stale) for (const s of sources) this.stale.add(s);
     if (this.pending) return;
-    // Coalesce bursts of publications into one evaluation.
     this.pending = setTimeout(() => {
       this.pending = null;
-      void this.evaluate();
+      const only = this.stale;
+      this.stale = new Set();
+      void this.evaluate(only ? [...only] : undefined);
     }, 100);
     this.pending.unref();
   }
 
-  async evaluate(): Promise<void> {
+  /** Evaluates the alerts now: every source, or only `only` (the others keep what they said last). */
+  async evaluate(only?: readonly string[]): Promise<void> {
     try {
-      await this.alerts.evaluate(this.o.hall.now());
+      await this.alerts.evaluate(this.o.hall.now(), only);
     } catch (err) {
       this.o.log.error({ err: (err as Error).message }, 'alert evaluation failed');
     }
