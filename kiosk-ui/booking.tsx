@@ -10,6 +10,7 @@ import { errText, name, t, useCountdown } from '../ui-shared/page.js';
 import type { AppointmentView, BookingDays, PrintOutcome, SlotLeft } from './types.js';
 import { CardIcon } from './progress.js';
 import { ScreenHead, useSignal, weekdayOf } from './widgets.js';
+import { kioskToken } from './key.js';
 
 /** Where the booking starts: nothing chosen, a section (and service), or a slot already picked. */
 export interface BookingStart {
@@ -77,7 +78,7 @@ export function BookingFlow(props: {
       const body: Record<string, unknown> = { sectionId: s.sectionId, date: s.date, slotStart: s.slot.start };
       if (serviceCode) body.serviceCode = serviceCode;
       if (useCard) Object.assign(body, { useCard: true, kioskId: props.kioskId });
-      const answer = await api<{ appointment?: AppointmentView }>('/appointments', { method: 'POST', body, timeoutMs: 15000 });
+      const answer = await api<{ appointment?: AppointmentView }>('/appointments', { method: 'POST', body, timeoutMs: 15000, ...(useCard ? { token: kioskToken(props.kioskId) } : {}) });
       const appointment = answer?.appointment;
       if (!appointment || typeof appointment.code !== 'string') throw new ApiError('BAD_RESPONSE', 'answer without an appointment', 201);
       setStep({ k: 'done', appointment, print: 'printing', deadline: Date.now() + DONE_MS });
@@ -228,7 +229,7 @@ export function BookingFlow(props: {
 async function printSlip(kioskId: string | undefined, code: string): Promise<PrintOutcome> {
   if (!kioskId) return { printed: false, error: { code: 'NO_PRINTER', message: '' } };
   try {
-    const outcome = await api<PrintOutcome>(`/kiosks/${encodeURIComponent(kioskId)}/print`, { method: 'POST', body: { booking: code }, timeoutMs: 20000 });
+    const outcome = await api<PrintOutcome>(`/kiosks/${encodeURIComponent(kioskId)}/print`, { method: 'POST', body: { booking: code }, timeoutMs: 20000, token: kioskToken(kioskId) });
     if (outcome && (outcome.printed === true || (outcome.printed === false && outcome.error))) return outcome;
     return { printed: false, error: { code: 'BAD_RESPONSE', message: '' } };
   } catch (e) {

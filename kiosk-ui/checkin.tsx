@@ -10,6 +10,7 @@ import { CardIcon } from './progress.js';
 import { refusalFor } from './refusal.js';
 import type { AppointmentView, CardAppointments } from './types.js';
 import { Keypad, ScreenHead, useSignal, useTypedCode, weekdayOf } from './widgets.js';
+import { kioskToken } from './key.js';
 
 const MAX_CODE = 16;
 
@@ -68,7 +69,7 @@ export function CheckInScreen(props: {
     setChoices(null);
     try {
       if (!props.kioskId) throw new ApiError('NO_CARD_READ', 'no kiosk id', 409);
-      const answer = await api<CardAppointments>(`/kiosks/${encodeURIComponent(props.kioskId)}/card-appointments`);
+      const answer = await api<CardAppointments>(`/kiosks/${encodeURIComponent(props.kioskId)}/card-appointments`, { token: kioskToken(props.kioskId) });
       const list = Array.isArray(answer?.appointments) ? answer.appointments : [];
       const today = list.filter((a) => a.date === answer.today);
       if (today.length === 1) checkInCard(today[0]!);

@@ -8,6 +8,7 @@ import { safeText } from '../ui-shared/format.js';
 import { errText, name, t, tList } from '../ui-shared/page.js';
 import type { GuideSummary, PrintOutcome, ServiceGuide } from './types.js';
 import { ScreenHead } from './widgets.js';
+import { kioskToken } from './key.js';
 
 /** Lower-cased text a search runs over. */
 function haystack(g: GuideSummary): string {
@@ -141,7 +142,7 @@ export function GuideDetail(props: {
     }
     setPrint('printing');
     try {
-      const out = await api<PrintOutcome>(`/kiosks/${encodeURIComponent(props.kioskId)}/print`, { method: 'POST', body: { guide: props.code }, timeoutMs: 30000 });
+      const out = await api<PrintOutcome>(`/kiosks/${encodeURIComponent(props.kioskId)}/print`, { method: 'POST', body: { guide: props.code }, timeoutMs: 30000, token: kioskToken(props.kioskId) });
       setPrint(out && (out.printed === true || out.error) ? out : { printed: false, error: { code: 'BAD_RESPONSE', message: '' } });
     } catch (e) {
       const err = asApiError(e);

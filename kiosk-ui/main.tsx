@@ -20,6 +20,7 @@ import { BookingFlow, type BookingStart } from './booking.js';
 import { printerTrouble, useKioskDevices, type KioskCardError } from './devices.js';
 import { CheckInScreen, type CheckIn } from './checkin.js';
 import { GuideDetail, GuideList } from './guides.js';
+import { kioskToken } from './key.js';
 import { setLarge, useLarge } from './prefs.js';
 import { ProgressScreen } from './progress.js';
 import { refusalFor } from './refusal.js';
@@ -35,38 +36,6 @@ const HALL_RETRY_MS = 5000;
 /** How often the kiosk asks whether it is in self-service hours. */
 const MODE_POLL_MS = 30_000;
 const FORCED_SELF_SERVICE = param('mode') === 'self-service';
-
-/**
- * The kiosk's device key, sent as `Bearer kiosk.<id>.<key>` when it takes a ticket (required outside demo
- * mode). It is given once in the address (`&key=`) when the kiosk is set up, kept in this browser, and
- * taken out of the address bar at once.
- */
-function kioskToken(kioskId: string | undefined): string | null {
-  if (!kioskId) return null;
-  const stored = `hall.kioskKey.${kioskId}`;
-  const given = param('key');
-  if (given) {
-    try {
-      localStorage.setItem(stored, given);
-    } catch {
-      // A browser without storage keeps the key for this page only.
-    }
-    const url = new URL(location.href);
-    url.searchParams.delete('key');
-    history.replaceState(history.state, '', url);
-    givenKey = given;
-  }
-  let key = givenKey;
-  try {
-    key = localStorage.getItem(stored) ?? givenKey;
-  } catch {
-    // as above
-  }
-  return key ? `kiosk.${kioskId}.${key}` : null;
-}
-let givenKey: string | null = null;
-// Stored and out of the address bar before anything else happens.
-kioskToken(param('kiosk') ?? undefined);
 
 interface Choice {
   sectionId: string;

@@ -9,6 +9,7 @@ import { hallTime, safeText } from '../ui-shared/format.js';
 import { errText, t } from '../ui-shared/page.js';
 import type { CaseProgress, ProgressAnswer, ProgressCaseView, ProgressSearchAnswer, ProgressStatus } from './types.js';
 import { ALL_KEYS, Keypad, ScreenHead, useSignal, useTypedCode } from './widgets.js';
+import { kioskToken } from './key.js';
 
 const MAX_RECEIPT = 40;
 const STATUSES: ProgressStatus[] = ['received', 'accepted', 'review', 'approved', 'done', 'refused', 'notice_issued'];
@@ -51,7 +52,7 @@ function fromSearch(c: ProgressCaseView): CaseProgress {
 /** The cases of the card just read at this kiosk; an empty list is an answer too. */
 export async function queryByCard(kioskId: string | undefined): Promise<Result> {
   if (!kioskId) throw new ApiError('NO_CARD_READ', 'no kiosk id', 409);
-  const a = await api<ProgressSearchAnswer>('/progress', { method: 'POST', body: { useCard: true, kioskId }, timeoutMs: 15000 });
+  const a = await api<ProgressSearchAnswer>('/progress', { method: 'POST', body: { useCard: true, kioskId }, timeoutMs: 15000, token: kioskToken(kioskId) });
   if (a?.available === true && Array.isArray(a.cases)) {
     return { k: 'result', by: 'card', cases: a.cases.map(fromSearch), note: a.source === 'hall' && a.centralError ? { kind: 'hall', error: a.centralError } : null };
   }

@@ -38,8 +38,10 @@ export interface CentralStatusView {
 export interface CentralEdge {
   /** Throws 401/403 unless the request carries a manager's token. */
   requireManager(req: Request): unknown;
-  /** The token's claims, undefined without one; throws on a bad token. */
+  /** The token's claims (a staff token's, or the kiosk a device key names), undefined without one; throws on a bad token. */
   optionalClaims(req: Request): unknown;
+  /** Throws 401/403 unless the request carries this kiosk's own device key (anyone in demo mode). */
+  kioskKey(req: Request, kioskId: string): void;
   demo: boolean;
 }
 
@@ -227,8 +229,10 @@ export class CentralLink {
     // A search (by receipt, by ID number typed in, or by the card on the kiosk's reader): a list of cases.
     r.post('/progress', async (req, res) => {
       const body = req.body as Record<string, unknown> | undefined;
+      // The card on a kiosk's reader: only that kiosk may ask with it.
+      if (body && typeof body === 'object' && 'useCard' in body) edge.kioskKey(req, typeof body.kioskId === 'string' ? body.kioskId : '');
       // A search by person names whose cases to show: outside the demo only a kiosk or staff token may ask.
-      if (!edge.demo && body && typeof body === 'object' && !('receiptNumber' in body) && !edge.optionalClaims(req)) {
+      else if (!edge.demo && body && typeof body === 'object' && !('receiptNumber' in body) && !edge.optionalClaims(req)) {
         throw new HallError('UNAUTHORIZED', '按身份证查询需要设备或工作人员身份 / a kiosk or staff token is required to search by ID');
       }
       res.json(await this.progressAnswer(req.body));

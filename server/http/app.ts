@@ -18,7 +18,7 @@ import type { DeviceService } from '../devices/service.js';
 import type { Views } from '../views.js';
 import type { KioskPrinting } from '../kiosk/printing.js';
 import { citizenRoutes } from './citizen.js';
-import { BODY_LIMIT_BYTES, bearer, identityOf, optionalClaimsOf, parse, toHallError } from './edge.js';
+import { BODY_LIMIT_BYTES, bearer, identityOf, kioskOf, optionalClaimsOf, parse, requireKioskKey, toHallError } from './edge.js';
 import { withLeanTickets } from './lean.js';
 import { ticketIssuer, type TicketIssuer } from './tickets.js';
 import { mountTicketPage } from './ticket-page.js';
@@ -43,7 +43,7 @@ export interface AppOptions {
   routes?: express.Router[];
   devices: DeviceService;
   /** The central approval system link: its manager and progress routes mount under /api/v1. */
-  central?: { router(edge: { requireManager(req: Request): unknown; optionalClaims(req: Request): unknown; demo: boolean }): express.Router };
+  central?: { router(edge: { requireManager(req: Request): unknown; optionalClaims(req: Request): unknown; kioskKey(req: Request, kioskId: string): void; demo: boolean }): express.Router };
 }
 
 export const PAGES = [
@@ -193,6 +193,7 @@ export function createApp(o: AppOptions, issueTicket: TicketIssuer = ticketIssue
     if (body.kioskId && !o.config.kiosks.some((k) => k.id === body.kioskId)) throw new HallError('VALIDATION_FAILED', `kioskId: unknown kiosk ${body.kioskId}`);
     if (body.useCard && !body.kioskId) throw new HallError('VALIDATION_FAILED', 'kioskId: useCard needs the kiosk whose reader read the card');
     if (body.useCard && body.idNumber) throw new HallError('VALIDATION_FAILED', 'idNumber: give either useCard or idNumber');
+    if (body.kioskId) requireKioskKey(o.config.kiosks, o.demo, req.headers.authorization, body.kioskId);
     // useCard: booked for the card the kiosk read last, so that card checks the booking in on the day.
     const claim = body.useCard ? o.devices.claimIdentity(body.kioskId!) : null;
     if (body.useCard && !claim) throw new HallError('NO_CARD_READ', '请先在读卡区放置身份证 / place the ID card on the reader first');
@@ -336,10 +337,15 @@ export function createApp(o: AppOptions, issueTicket: TicketIssuer = ticketIssue
 
   mountDeviceRoutes(api, { devices: o.devices, demo: o.demo, requireManager });
 
-  api.use(citizenRoutes({ ...o, optionalClaims }));
+  api.use(citizenRoutes(o));
   if (o.manager) api.use(managerRoutes({ manager: o.manager, accounts: o.accounts }));
   for (const r of o.routes ?? []) api.use(r);
-  if (o.central) api.use(o.central.router({ requireManager, optionalClaims, demo: o.demo }));
+  if (o.central) {
+    const kioskKey = (req: Request, kioskId: string) => requireKioskKey(o.config.kiosks, o.demo, req.headers.authorization, kioskId);
+    // A search by person is for staff and for the hall's kiosks (by their device keys).
+    const staffOrKiosk = (req: Request) => kioskOf(o.config.kiosks, req.headers.authorization) ?? optionalClaims(req);
+    api.use(o.central.router({ requireManager, optionalClaims: staffOrKiosk, kioskKey, demo: o.demo }));
+  }
 
   api.use((req, _res, next) => next(new HallError('NOT_FOUND', `no such endpoint: ${req.method} ${req.path}`)));
 

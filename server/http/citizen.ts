@@ -9,14 +9,14 @@ import { addDays, isWorkingDay, localDay, slotsLeft } from '../hall/index.js';
 import { bookingSlip, guideSlip, noKioskPrinters, type KioskPrinting } from '../kiosk/printing.js';
 import { selfServiceMode } from '../kiosk/mode.js';
 import type { AppOptions } from './app.js';
-import { parse } from './edge.js';
+import { parse, requireKioskKey } from './edge.js';
 
 const printBody = z.union([
   z.strictObject({ booking: z.string().trim().min(1).max(32) }),
   z.strictObject({ guide: z.string().trim().min(1).max(64) }),
 ]);
 
-export function citizenRoutes(o: AppOptions & { kioskPrinting?: KioskPrinting; optionalClaims?: (req: Request) => unknown }): express.Router {
+export function citizenRoutes(o: AppOptions & { kioskPrinting?: KioskPrinting }): express.Router {
   const r = express.Router();
   const printing = o.kioskPrinting ?? noKioskPrinters;
   const setup = () => o.hall.setup;
@@ -71,7 +71,7 @@ export function citizenRoutes(o: AppOptions & { kioskPrinting?: KioskPrinting; o
   r.get('/kiosks/:id/card-appointments', (req: Request, res) => {
     const kioskId = req.params.id as string;
     if (!o.config.kiosks.some((k) => k.id === kioskId)) throw new HallError('NOT_FOUND', `未登记的取号机 ${kioskId} / unknown kiosk`);
-    if (!o.demo && !o.optionalClaims?.(req)) throw new HallError('UNAUTHORIZED', '按身份证查询预约需要设备或工作人员身份 / a kiosk or staff token is required');
+    requireKioskKey(o.config.kiosks, o.demo, req.headers.authorization, kioskId);
     const read = o.devices.lastIdentity(kioskId);
     if (!read) throw new HallError('NO_CARD_READ', '请先在读卡区放置身份证 / place the ID card on the reader first');
     const today = localDay(o.hall.now(), setup().calendar);
@@ -85,6 +85,7 @@ export function citizenRoutes(o: AppOptions & { kioskPrinting?: KioskPrinting; o
   r.post('/kiosks/:id/print', async (req: Request, res) => {
     const kioskId = req.params.id as string;
     if (!o.config.kiosks.some((k) => k.id === kioskId)) throw new HallError('NOT_FOUND', `未登记的取号机 ${kioskId} / unknown kiosk`);
+    requireKioskKey(o.config.kiosks, o.demo, req.headers.authorization, kioskId);
     const body = parse(printBody, req.body);
     const hallName = o.config.hall.name;
     let job: Buffer;

@@ -43,6 +43,26 @@ export function kioskOf(kiosks: readonly { id: string; key?: string | undefined 
   return id;
 }
 
+/**
+ * For routes that drive a kiosk's devices (its printer) or read its card reader. Outside demo mode only that
+ * kiosk's own device key opens them: 401 without a kiosk key (a staff token is none) or with a wrong one,
+ * 403 with another kiosk's. In demo mode anyone may, but a key that is sent must still be right and the
+ * kiosk's own.
+ */
+export function requireKioskKey(
+  kiosks: readonly { id: string; key?: string | undefined }[],
+  demo: boolean,
+  authorization: string | undefined,
+  kioskId: string,
+): void {
+  const kiosk = kioskOf(kiosks, authorization);
+  if (kiosk === undefined) {
+    if (demo) return;
+    throw new HallError('UNAUTHORIZED', `需要取号机 ${kioskId} 的设备密钥 / the device key of kiosk ${kioskId} is required`);
+  }
+  if (kiosk !== kioskId) throw new HallError('FORBIDDEN', `此密钥属于取号机 ${kiosk} / this key belongs to kiosk ${kiosk}`);
+}
+
 /** An ID number becomes a keyed identity at the edge; the number itself goes no further. */
 export function identityOf(secret: Buffer, idNumber: string | undefined): string | undefined {
   if (idNumber === undefined) return undefined;

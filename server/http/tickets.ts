@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { maskName } from '../privacy.js';
 import type { TicketView } from '../realtime/contract.js';
 import type { Views } from '../views.js';
-import { identityOf, kioskOf, optionalClaimsOf, parse } from './edge.js';
+import { identityOf, kioskOf, optionalClaimsOf, parse, requireKioskKey } from './edge.js';
 import { ticketQrUrl } from './ticket-page.js';
 
 const id = z.string().trim().min(1).max(64);
@@ -59,6 +59,8 @@ export function ticketIssuer(o: TicketIssueDeps): TicketIssuer {
     if (body.priority === 'green' && !claims) throw new HallError('FORBIDDEN', '绿色通道由工作人员取号 / green channel tickets are issued by staff');
     if (body.kioskId && !o.config.kiosks.some((k) => k.id === body.kioskId)) throw new HallError('VALIDATION_FAILED', `kioskId: unknown kiosk ${body.kioskId}`);
     if (body.useCard && !body.kioskId) throw new HallError('VALIDATION_FAILED', 'kioskId: useCard needs the kiosk whose reader read the card');
+    // A ticket for a kiosk prints on its printer and may take its card read: that kiosk's key only.
+    if (body.kioskId) requireKioskKey(o.config.kiosks, o.demo, authorization, body.kioskId);
     if (body.useCard && body.idNumber) throw new HallError('VALIDATION_FAILED', 'idNumber: give either useCard or idNumber');
     // useCard: the identity the kiosk's reader read last, if under 60 s old and not used by a ticket yet.
     const claim = body.useCard ? o.devices.claimIdentity(body.kioskId!) : null;
