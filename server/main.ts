@@ -24,6 +24,7 @@ import { createLogger, type Logger } from './log.js';
 import { Realtime } from './realtime/streams.js';
 import { Views } from './views.js';
 import { Manager } from './manager/index.js';
+import { followEditedSetup, setupFingerprint } from './hall/setup-source.js';
 import { resolveDeviceSettings } from './manager/devices.js';
 import { deviceFileHashes } from '../config/devices.js';
 import { NO_LEDBARS } from '../config/ledbars.js';
@@ -170,9 +171,11 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   // Outside demo mode a kiosk takes tickets only with its device key (hall.json kiosks[].key).
   if (!demo) for (const k of config.kiosks) if (!k.key) log.warn({ kiosk: k.id }, 'kiosk has no key: it cannot take tickets outside demo mode');
 
+  const setupSource = setupFingerprint(config.setup);
   const hall = await Hall.open({
     dataDir,
     setup: config.setup,
+    setupSource,
     log,
     ...(opts.now ? { now: opts.now } : {}),
     newCode: () => randomBytes(5).toString('hex').toUpperCase(),
@@ -181,6 +184,9 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       process.exit(70);
     }),
   });
+
+  // A setup changed live stands in for config/'s while those files are unchanged, as device settings do.
+  const setupAtStart = await followEditedSetup(hall, config.setup, setupSource, log);
 
   // Device settings saved from the manager stand in for their config files while those files are unchanged.
   const deviceSources = deviceFileHashes(opts.configDir ?? defaultConfigDir);
@@ -242,6 +248,8 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const views = new Views(config, () => hall.setup);
   const startedAt = Date.now();
   const manager = await Manager.open({ hall, config, dataDir, log, pdf: caseModule.pdf });
+  if (setupAtStart.inForce === 'files') await manager.record('system', 'setup.files', setupAtStart.summary);
+  if ('refused' in setupAtStart) await manager.record('system', 'setup.files-refused', setupAtStart.refused.message);
   // Always there, so LED buses can be added live to a hall whose config has none yet.
   const ledbars = new LedbarService({ config: inForce.ledbars ?? NO_LEDBARS(), windows: hall.setup.windows, log, ...(opts.now ? { now: opts.now } : {}), ...(opts.deviceBuild ? { build: opts.deviceBuild } : {}) });
   const voice = openVoicePack(config.voice.pack, [join(dataDir, 'voice'), join(root, 'assets', 'voice')], log);
@@ -282,7 +290,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
       devices.on('cardError', h.cardError);
       devices.on('scan', h.scan);
     },
-    accounts, cases: caseModule.cases, windowIds: config.setup.windows.map((w) => w.id), cardTtlMs: IDENTITY_TTL_MS,
+    accounts, cases: caseModule.cases, windowIds: () => hall.setup.windows.map((w) => w.id), cardTtlMs: IDENTITY_TTL_MS,
     iso: (ms) => toIso(ms, hall.setup.calendar) });
   const agentHub = new AgentHub(realtime.io, { devices, log, ...(opts.now ? { now: opts.now } : {}) });
   central.link.onStatus((v) => realtime.emitManager('central', { ...v }));

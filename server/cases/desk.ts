@@ -23,7 +23,8 @@ export interface WindowDeskOptions {
   subscribe(h: DeskDeviceHandlers): void;
   accounts: Accounts;
   cases: Cases;
-  windowIds: readonly string[];
+  /** The windows in force (a window added live gets its desk at once). */
+  windowIds: () => readonly string[];
   /** How long a card read stays usable (the registry's rule). */
   cardTtlMs: number;
   /** Time as the hall writes it (ISO-8601 with the hall's offset), as the console shows hall times. */
@@ -32,12 +33,12 @@ export interface WindowDeskOptions {
 
 export function startWindowDesk(io: Server, o: WindowDeskOptions): void {
   const desk = io.of('/desk');
-  const windows = new Set(o.windowIds);
+  const known = (id: string): boolean => o.windowIds().includes(id);
   desk.use((s, next) => {
     try {
       const token = (s.handshake.auth as { token?: unknown } | undefined)?.token;
       const claims = o.accounts.verifyToken(typeof token === 'string' ? token : undefined);
-      if (claims.role !== 'clerk' || !claims.win || !windows.has(claims.win)) throw new HallError('FORBIDDEN', '窗口设备只对本窗口工作人员开放 / for the window clerk');
+      if (claims.role !== 'clerk' || !claims.win || !known(claims.win)) throw new HallError('FORBIDDEN', '窗口设备只对本窗口工作人员开放 / for the window clerk');
       s.data.windowId = claims.win;
       next();
     } catch (err) {
@@ -50,17 +51,17 @@ export function startWindowDesk(io: Server, o: WindowDeskOptions): void {
 
   o.subscribe({
     identity(r) {
-      if (!windows.has(r.attachedTo)) return;
+      if (!known(r.attachedTo)) return;
       const ev: DeskCardEvent = { windowId: r.attachedTo, nameMasked: r.nameMasked, usableUntil: o.iso(r.at + o.cardTtlMs) };
       desk.to(r.attachedTo).emit('card', ev);
     },
     cardError(r) {
-      if (!windows.has(r.attachedTo)) return;
+      if (!known(r.attachedTo)) return;
       const ev: DeskCardErrorEvent = { windowId: r.attachedTo, code: r.code, message: r.message };
       desk.to(r.attachedTo).emit('card-error', ev);
     },
     scan(r) {
-      if (!windows.has(r.attachedTo)) return;
+      if (!known(r.attachedTo)) return;
       const ev: DeskScanEvent = { windowId: r.attachedTo, found: o.cases.lookup(r.code, r.attachedTo) };
       desk.to(r.attachedTo).emit('scan', ev);
     },

@@ -6,6 +6,7 @@ import type { HallConfig } from '../../config/schema.js';
 import { ticketLayout } from '../../drivers/printer/layouts.js';
 import type { KioskPrinting } from '../kiosk/printing.js';
 import type { TicketView } from '../realtime/contract.js';
+import type { HallSetup } from '../hall/types.js';
 import type { Logger } from '../log.js';
 import type { DeviceService } from './service.js';
 
@@ -19,6 +20,8 @@ export function hallClock(ms: number, utcOffsetMinutes: number): string {
 export interface KioskPrintInput {
   devices: DeviceService;
   config: HallConfig;
+  /** The setup in force (sections and calendar may have changed live since config/ was read). */
+  setup: HallSetup;
   log: Logger;
   kioskId: string;
   ticket: TicketView;
@@ -30,7 +33,7 @@ export interface KioskPrintInput {
 export async function printKioskTicket(i: KioskPrintInput): Promise<boolean> {
   const printer = i.devices.printerFor(i.kioskId);
   if (!printer) return false;
-  const section = i.config.setup.sections.find((s) => s.id === i.ticket.sectionId);
+  const section = i.setup.sections.find((s) => s.id === i.ticket.sectionId);
   let bytes: Buffer;
   try {
     bytes = ticketLayout({
@@ -39,7 +42,7 @@ export async function printKioskTicket(i: KioskPrintInput): Promise<boolean> {
       number: i.ticket.number,
       ahead: i.ticket.ahead,
       estimatedWaitMinutes: i.ticket.estimatedWaitMinutes,
-      issuedAt: hallClock(Date.parse(i.ticket.issuedAt), i.config.setup.calendar.utcOffsetMinutes),
+      issuedAt: hallClock(Date.parse(i.ticket.issuedAt), i.setup.calendar.utcOffsetMinutes),
       ...(i.progressUrl ? { qrUrl: i.progressUrl } : {}),
       ...(i.config.hall.notices[0] ? { notice: i.config.hall.notices[0] } : {}),
       widthColumns: printer.widthColumns,

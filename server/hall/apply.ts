@@ -245,7 +245,10 @@ export function applyBody(state: HallState, e: EventBody, at: number, configured
       // Windows new to the setup start closed; removed ones were closed (decide made sure) and go.
       const windows: Record<string, WindowState> = {};
       for (const w of e.setup.windows) windows[w.id] = state.windows[w.id] ?? closedWindow(w.id);
-      return { ...state, setup: e.setup, windows };
+      const next: HallState = { ...state, setup: e.setup, windows };
+      if (e.source) next.setupSource = e.source;
+      else delete next.setupSource;
+      return next;
     }
 
     case 'FollowUpRecorded': {

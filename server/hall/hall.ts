@@ -25,6 +25,8 @@ export interface HallOptions {
   log: Logger;
   now?: () => number;
   newCode?: () => string;
+  /** Fingerprint of opts.setup (setupFingerprint), recorded with every live setup change. */
+  setupSource?: string;
   /** Called when the journal can no longer be trusted; the composition root exits the process. */
   onFatal?: (err: Error) => void;
 }
@@ -105,7 +107,13 @@ export class Hall {
   async execute(command: Command, actor: Actor): Promise<ExecuteResult> {
     if (this.fatal) throw new HallError('STORE_FAILED', '存储故障，服务正在重启 / storage failed, restarting');
     const now = this.now();
-    const ctx = { now, setup: this.setupValue, actor, ...(this.opts.newCode ? { newCode: this.opts.newCode } : {}) };
+    const ctx = {
+      now,
+      setup: this.setupValue,
+      actor,
+      ...(this.opts.newCode ? { newCode: this.opts.newCode } : {}),
+      ...(this.opts.setupSource ? { configuredSource: this.opts.setupSource } : {}),
+    };
     const decision = decide(this.live, command, ctx);
     if (!decision.ok) throw HallError.fromDomain(decision.error);
     if (decision.events.length === 0) return { events: [], state: this.live };

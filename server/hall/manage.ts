@@ -33,7 +33,8 @@ export function changeSetup(s: HallState, setup: HallSetup, summary: string, ctx
       });
     }
   }
-  return { ok: true, events: [{ type: 'SetupChanged', setup, by: actorId(ctx.actor), summary }] };
+  const source = ctx.configuredSource;
+  return { ok: true, events: [{ type: 'SetupChanged', setup, by: actorId(ctx.actor), summary, ...(source ? { source } : {}) }] };
 }
 
 export function recordFollowUp(s: HallState, cmd: Extract<Command, { type: 'RecordFollowUp' }>, ctx: DecideContext): Outcome {

@@ -253,6 +253,11 @@ export interface HallState {
    * config/. Absent: the configured setup applies. Kept in the state so checkpoints and replay carry it.
    */
   setup?: HallSetup;
+  /**
+   * Fingerprint of the configured setup (config/ files) when `setup` was put in force. A start with other
+   * files sees that the installer edited them since: the composition root then puts the files' setup in force.
+   */
+  setupSource?: string;
 }
 
 // ---------------------------------------------------------------- commands
@@ -319,6 +324,8 @@ export interface DecideContext {
    * Decide never calls it more than once per command.
    */
   newCode?: () => string;
+  /** Fingerprint of the configured setup, carried on SetupChanged (HallState.setupSource). */
+  configuredSource?: string;
 }
 
 // ---------------------------------------------------------------- events
@@ -352,7 +359,7 @@ export type EventBody =
   | { type: 'AppointmentBooked'; appointment: Appointment }
   | { type: 'AppointmentCancelled'; code: string }
   | { type: 'RatingRecorded'; rating: Rating; followUp?: FollowUp }
-  | { type: 'SetupChanged'; setup: HallSetup; by: string; summary: string }
+  | { type: 'SetupChanged'; setup: HallSetup; by: string; summary: string; source?: string }
   | {
       type: 'FollowUpRecorded';
       ticketId: string;

@@ -96,7 +96,7 @@ export function ticketIssuer(o: TicketIssueDeps): TicketIssuer {
     const view = o.views.ticket(published.tickets.get(t.id) ? published : after, t, o.hall.now());
     if (body.kioskId) {
       const progressUrl = ticketQrUrl(t.id, o.config.hall.publicUrl, origin);
-      view.printed = await printKioskTicket({ devices: o.devices, config: o.config, log: o.log, kioskId: body.kioskId, ticket: view, progressUrl });
+      view.printed = await printKioskTicket({ devices: o.devices, config: o.config, setup: o.hall.setup, log: o.log, kioskId: body.kioskId, ticket: view, progressUrl });
     }
     return view;
   };

@@ -1,8 +1,8 @@
 // The manager's domain commands: live setup changes and negative-rating follow-ups.
 
 import { expect } from 'chai';
-import { apply, initialState } from '../../../server/hall/index.js';
-import type { HallSetup } from '../../../server/hall/types.js';
+import { apply, decide, initialState } from '../../../server/hall/index.js';
+import type { HallEvent, HallSetup } from '../../../server/hall/types.js';
 import { CITIZEN, Harness, MANAGER, T, clerkActor, makeSetup } from './fixture.js';
 
 /** A harness whose setup follows SetupChanged, as the runtime's does. */
@@ -44,6 +44,25 @@ describe('live setup change', () => {
     h.setTime('08:00', '2026-11-24');
     h.ok({ type: 'OpenDay' });
     expect(Object.keys(h.state.windows)).to.include('w7');
+  });
+
+  it('records the configured setup fingerprint with a live change, and a change without one forgets it', () => {
+    const setup = makeSetup();
+    let state = initialState(setup);
+    const change = (source: string | undefined, summary: string) => {
+      const d = decide(state, { type: 'ChangeSetup', setup: withWindowSections(setup, 'w1', ['B']), summary }, {
+        now: T('09:00'), setup: state.setup ?? setup, actor: MANAGER, ...(source ? { configuredSource: source } : {}),
+      });
+      if (!d.ok) throw new Error(d.error.message);
+      // The first command of a day opens it too.
+      for (const body of d.events) state = apply(state, { ...body, seq: state.seq + 1, at: T('09:00') } as HallEvent, setup);
+      return d.events.find((e) => e.type === 'SetupChanged') as Extract<HallEvent, { type: 'SetupChanged' }>;
+    };
+    expect(change('sha256:aa', 'one').source).to.equal('sha256:aa');
+    expect(state.setupSource).to.equal('sha256:aa');
+    expect(change(undefined, 'two')).not.to.have.property('source');
+    expect(state).not.to.have.property('setupSource');
+    expect(state.setup?.windows.find((w) => w.id === 'w1')?.sectionIds).to.deep.equal(['B']);
   });
 
   it('refuses to remove a signed-in window or a section with live tickets, and refuses clerks', () => {
