@@ -1,13 +1,17 @@
 // Small pieces every page uses: clock, language switch, connection banner, window status badge.
 
 import type { WindowStatus } from '../server/realtime/contract.js';
-import { clockParts, hms } from './format.js';
+import { useEffect } from 'preact/hooks';
+import { hms } from './format.js';
+import { hallClock, startHallClockSync } from './hall-clock.js';
 import { currentLang, setLang, t, tList, useNow } from './page.js';
 import type { ConnectionState, StreamError } from './stream.js';
 
+/** The hall's time (hall-clock.ts), ticking every second. */
 export function Clock({ seconds = true, className = '' }: { seconds?: boolean; className?: string }) {
-  const now = useNow(1000);
-  const p = clockParts(new Date(now));
+  useNow(1000);
+  useEffect(startHallClockSync, []);
+  const p = hallClock.parts();
   const date = t('date.full', {
     y: p.y,
     d: p.d,

@@ -9,6 +9,8 @@ export interface HallInfo {
   notices: string[];
   noticesEn?: string[];
   demo: boolean;
+  /** The hall's time when the answer was made, with the hall's UTC offset. */
+  now?: string;
   kiosks: { id: string; name: string; nameEn?: string }[];
   windows: WindowView[];
 }

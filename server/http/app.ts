@@ -142,6 +142,8 @@ export function createApp(o: AppOptions, issueTicket: TicketIssuer = ticketIssue
       noticesEn: h.noticesEn ?? [],
       demo: o.demo,
       day: state().day,
+      // The pages' clocks show the hall's time, whatever the clock of the device they run on.
+      now: o.views.iso(now()),
       kiosks: o.config.kiosks.map((k) => ({ id: k.id, name: k.name })),
       windows: o.views.windows(state()),
     });
