@@ -104,4 +104,47 @@ describe('hall display: clock and waiting per section (browser)', function () {
     expect(p.errors).to.deep.equal([]);
     await p.close();
   });
+
+  it('lists the recent calls newest first with their windows, and scrolls the hall’s own notices', async () => {
+    const p = await browser!.page({ width: 1920, height: 1080 });
+    await p.goto(`${hall.url}/display/`);
+    await p.locator('.d-windows .d-window').first().waitFor();
+    const clerk = await login(hall.url, 'staff10', 'staff123', 'w10');
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`${hall.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+      );
+    const called: string[] = [];
+    // The window finishes whatever it was serving before each call.
+    const free = async () => {
+      await post('/windows/w10/start', {}, clerk);
+      await post('/windows/w10/finish', {}, clerk);
+    };
+    for (let i = 0; i < 2; i++) {
+      await free();
+      await post('/tickets', { sectionId: 'tax' });
+      const c = await post('/windows/w10/call-next', {}, clerk);
+      expect(c.status).to.equal(200);
+      called.push(c.body.ticket.number);
+      await waitText(p.locator('.d-now-number'), c.body.ticket.number);
+    }
+    // The newest call is the large one; the list below holds the ones before it, newest first.
+    const recent = p.locator('.d-recent-list li');
+    await waitFor(async () => (await recent.count()) >= 1 && (await recent.first().locator('.d-recent-number').innerText()) === called[0], 'the earlier call first in the list');
+    expect(await p.locator('.d-now-number').innerText()).to.equal(called[1]);
+    expect(await recent.first().locator('.d-recent-window').innerText()).to.equal('10 号窗口');
+    expect(await recent.locator('.d-recent-number').allInnerTexts()).to.not.include(called[1]);
+
+    const info = (await (await fetch(`${hall.url}/api/v1/hall`)).json()) as { notices: string[] };
+    expect(info.notices.length, 'the demo hall has notices').to.be.greaterThan(0);
+    const notice = p.locator('.d-notice-text');
+    expect(await notice.innerText()).to.contain(info.notices[0]!);
+    const anim = (await p.evaluate(
+      `(() => { const cs = getComputedStyle(document.querySelector('.d-notice-text')); return { name: cs.animationName, seconds: parseFloat(cs.animationDuration) }; })()`,
+    )) as { name: string; seconds: number };
+    expect(anim.name).to.equal('marquee');
+    expect(anim.seconds).to.be.greaterThan(0);
+    expect(p.errors).to.deep.equal([]);
+    await p.close();
+  });
 });

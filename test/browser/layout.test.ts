@@ -16,6 +16,10 @@ import { brokenCopy, removeCopies } from '../unit/config/helpers.js';
 import { waitText } from './helpers.js';
 import { expectFits, LayoutReport, layoutProblems, type FitOptions } from './layout.js';
 
+/** SCREENSHOTS=1 saves the layouts this suite introduced pictures of to docs/screens/. */
+const shot = async (p: TestPage, file: string, when = true) => {
+  if (when && process.env.SCREENSHOTS === '1') await p.screenshot({ path: join(root, 'docs', 'screens', file) });
+};
 const PORTRAIT = { width: 1080, height: 1920 };
 const LANDSCAPE = { width: 1920, height: 1080 };
 /** The kiosk's lists that grow with the hall's setup or a citizen's cases; they scroll inside the main area. */
@@ -130,6 +134,7 @@ describe('layouts hold at the target resolutions (browser)', function () {
         const p = await kiosk('?kiosk=kiosk-1');
         await p.locator('.k-tile').first().waitFor();
         await expectFits(p, `${at}: sections`);
+        await shot(p, 'kiosk-en.png', at === 'portrait English');
         await p.locator('.k-tile[data-section="company"]').click();
         await p.locator('.k-service').first().waitFor();
         await expectFits(p, `${at}: services with guide`, LISTS);
@@ -139,6 +144,7 @@ describe('layouts hold at the target resolutions (browser)', function () {
         await waitText(p.locator('.k-ticket-number'), /^E\d{3,}$/);
         await p.locator('.k-print.is-printed').waitFor();
         await expectFits(p, `${at}: ticket`);
+        await shot(p, 'kiosk-ticket-landscape.png', at === 'landscape standard');
         await button(p, 'kiosk.ticket.done').click();
 
         // The card prompt, then a refusal for the card holder's daily limit.
@@ -160,6 +166,7 @@ describe('layouts hold at the target resolutions (browser)', function () {
         await p.locator('.k-general').click();
         await p.locator('.k-error[data-code="CAPACITY_EXHAUSTED"] .k-offer-slot').first().waitFor();
         await expectFits(p, `${at}: capacity exhausted, booking offer`);
+        await shot(p, 'kiosk-capacity-offer-landscape.png', at === 'landscape standard');
         await p.locator('.k-offer-slot').first().click();
         await button(p, 'kiosk.booking.confirm').waitFor();
         await expectFits(p, `${at}: booking confirmation`);
@@ -187,6 +194,7 @@ describe('layouts hold at the target resolutions (browser)', function () {
         await p.keyboard.press('Enter');
         await p.locator('.k-inline-error[data-code="UNKNOWN_APPOINTMENT"]').waitFor();
         await expectFits(p, `${at}: check-in, unknown code`);
+        await shot(p, 'kiosk-checkin-landscape.png', at === 'landscape standard');
         await start(p, '?kiosk=kiosk-1');
 
         // The printer out of paper: the notice on the start screen, the number large with the note.
@@ -280,6 +288,7 @@ describe('layouts hold at the target resolutions (browser)', function () {
         const win = await open(`/window/?window=w7${lang}`, viewport);
         await win.locator('.ws-clerk').waitFor();
         await expectFits(win, `${at}, idle`);
+        await shot(win, 'window-en.png', at === 'window screen 1920×1080 English');
         await ok('POST', '/tickets', { sectionId: 'construction' });
         await ok('POST', '/windows/w7/call-next', {}, clerk);
         await win.locator('.ws-current-number').waitFor();
@@ -312,6 +321,7 @@ describe('layouts hold at the target resolutions (browser)', function () {
         await ok('POST', '/windows/w4/finish', {}, clerk);
         await pad.locator('.pad-rating').waitFor();
         await expectFits(pad, `${at}, rating`);
+        await shot(pad, 'pad-portrait-rating.png', at === 'pad 800×1280 zh');
         await pad.locator('.pad-level').last().click();
         await pad.locator('.pad-reason-list').waitFor();
         await expectFits(pad, `${at}, reasons`, REASONS);
