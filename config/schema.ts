@@ -1,8 +1,8 @@
 // The hall's configuration: zod schemas for every file in config/, the checks that span fields and files,
 // and the loader. Only the composition root calls loadConfig; everything else receives the result.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type {
@@ -176,6 +176,11 @@ export interface StaffMember {
   name: string;
   staffNo: string;
   role: 'clerk';
+  /**
+   * A portrait for the evaluation pad (JPEG, PNG or SVG), relative to the config folder in the file;
+   * `loadConfig` gives it as a full path. Used as the account's photo until a manager uploads or removes one.
+   */
+  photo?: string;
 }
 
 export interface SelfServiceConfig {
@@ -350,6 +355,7 @@ const staffMemberSchema = z.strictObject({
   name: text,
   staffNo: z.string().regex(/^[A-Z0-9]{2,16}$/, { error: 'must be 2–16 capital letters or digits' }),
   role: z.literal('clerk'),
+  photo: z.string().min(1).max(200).optional(),
 });
 
 // ---------------------------------------------------------------- the files
@@ -517,7 +523,7 @@ export function loadConfig(dir: string = configDir): HallConfig {
   if (sectionsFile) checkSections(sectionsFile.sections, hallFile?.ticketingHours ?? null, f(CONFIG_FILES.sections), issues);
   if (windowsFile) checkWindows(windowsFile.windows, sectionsFile?.sections, f(CONFIG_FILES.windows), issues);
   if (calendarFile) checkCalendar(calendarFile, f(CONFIG_FILES.calendar), issues);
-  if (staffFile) checkStaff(staffFile.staff, f(CONFIG_FILES.staff), issues);
+  if (staffFile) checkStaff(staffFile.staff, dir, f(CONFIG_FILES.staff), issues);
   const devicesFile = existsSync(join(dir, CONFIG_FILES.devices)) ? readPart(dir, CONFIG_FILES.devices, devicesFileSchema, issues) : NO_DEVICES;
   // Like the other checks across files, device places are checked only against files that are sound.
   const sound = (name: string) => !issues.some((i) => i.file === f(name));
@@ -548,7 +554,7 @@ export function loadConfig(dir: string = configDir): HallConfig {
     kiosks: hallFile.kiosks,
     pad: hallFile.pad,
     voice: hallFile.voice,
-    staff: staffFile.staff,
+    staff: staffFile.staff.map((s) => (s.photo ? { ...s, photo: resolve(dir, s.photo) } : s)),
     selfService: hallFile.selfService,
     devices: { devices: devicesFile.devices, agents: devicesFile.agents ?? [] },
     ledbars: ledbarsFile ?? null,
@@ -731,7 +737,46 @@ function checkCalendar(c: z.output<typeof calendarFileSchema>, file: string, iss
   });
 }
 
-function checkStaff(staff: StaffMember[], file: string, issues: ConfigIssue[]): void {
+function checkStaff(staff: StaffMember[], dir: string, file: string, issues: ConfigIssue[]): void {
   checkUnique(staff, (s) => s.id, (i) => `staff[${i}].id`, 'staff id', file, issues);
   checkUnique(staff, (s) => s.staffNo, (i) => `staff[${i}].staffNo`, 'staff number', file, issues);
+  staff.forEach((s, i) => {
+    if (!s.photo) return;
+    const problem = photoFileProblem(resolve(dir, s.photo));
+    if (problem) issues.push({ file, path: `staff[${i}].photo`, message: `${problem}: ${s.photo} (relative to ${displayName(dir, '.')})` });
+  });
+}
+
+/** Largest seed photo file (the same bound as an upload). */
+export const STAFF_PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Why a staff photo file cannot be used, or null: it must be a readable JPEG, PNG or SVG file. */
+function photoFileProblem(full: string): string | null {
+  let size: number;
+  try {
+    const st = statSync(full);
+    if (!st.isFile()) return 'photo is not a file';
+    size = st.size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'photo file not found' : `cannot read the photo file (${code ?? String(e)})`;
+  }
+  if (size > STAFF_PHOTO_MAX_BYTES) return `photo file is larger than ${STAFF_PHOTO_MAX_BYTES / 1024 / 1024} MB`;
+  const head = Buffer.alloc(512);
+  let n: number;
+  try {
+    const fd = openSync(full, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    return `cannot read the photo file (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+  }
+  const b = head.subarray(0, n);
+  const jpeg = b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+  const png = b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const svg = /<svg[\s>]/.test(b.toString('utf8'));
+  return jpeg || png || svg ? null : 'photo is not a JPEG, PNG or SVG file';
 }

@@ -100,12 +100,15 @@ async function sendTimeout(stream: PadStream, ticketId: string, unsent: { curren
 }
 
 function ClerkCard({ clerk }: { clerk: ClerkPublic | undefined }) {
+  // The URL names the photo: a new photo is a new URL, which gets its own chance to load.
+  const [failed, setFailed] = useState<string | null>(null);
   if (!clerk) return <div class="pad-clerk is-empty">{t('pad.noClerk')}</div>;
   const masked = safeText(clerk.name);
+  const url = clerk.photoUrl && clerk.photoUrl.startsWith('/') && clerk.photoUrl !== failed ? clerk.photoUrl : null;
   return (
     <div class="pad-clerk">
-      {clerk.photoUrl && clerk.photoUrl.startsWith('/') ? (
-        <img class="pad-photo" src={clerk.photoUrl} alt="" />
+      {url ? (
+        <img key={url} class="pad-photo" src={url} alt={t('pad.photoAlt', { name: masked })} onError={() => setFailed(url)} />
       ) : (
         <div class="pad-photo pad-avatar" aria-hidden="true">
           {[...masked][0] ?? ''}

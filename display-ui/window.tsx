@@ -2,6 +2,7 @@
 // name and staff number), the current number large, and 暂停服务 while paused. Sizes follow the viewport so
 // the same page fits a 1920×1080 monitor or a small bar screen.
 
+import { useState } from 'preact/hooks';
 import '../ui-shared/base.css';
 import './window.css';
 import type { WindowView } from '../server/realtime/contract.js';
@@ -39,6 +40,7 @@ function WindowScreen() {
       <footer class="ws-foot">
         {w?.clerk ? (
           <span class="ws-clerk">
+            <ClerkPhoto url={w.clerk.photoUrl} />
             {t('window.clerk')} <b>{safeText(w.clerk.name)}</b>
             <span class="ws-staffno num">{t('window.staffNo', { no: safeText(w.clerk.staffNo) })}</span>
           </span>
@@ -49,6 +51,13 @@ function WindowScreen() {
       <ConnectionBanner connection={live.connection} error={live.error} />
     </div>
   );
+}
+
+/** The clerk's photo beside the name; nothing when there is none or it does not load. */
+function ClerkPhoto({ url }: { url: string | undefined }) {
+  const [failed, setFailed] = useState<string | null>(null);
+  if (!url || !url.startsWith('/') || url === failed) return null;
+  return <img key={url} class="ws-photo" src={url} alt="" onError={() => setFailed(url)} />;
 }
 
 function Body({ w, isNew }: { w: WindowView; isNew: boolean }) {

@@ -9,6 +9,7 @@ import { hallTime, percent, safeText } from '../ui-shared/format.js';
 import { errText, name, t } from '../ui-shared/page.js';
 import { isMessageKey, type MessageKey } from '../ui-shared/i18n/index.js';
 import { Devices } from './devices.js';
+import { AccountPhoto } from './photo.js';
 
 type Load<T> = { data?: T; error?: string; busy: boolean };
 
@@ -676,6 +677,7 @@ function Accounts({ token }: { token: string }) {
             <th>{t('manager.acc.staffNo')}</th>
             <th>{t('manager.acc.role')}</th>
             <th>{t('manager.acc.status')}</th>
+            <th>{t('manager.acc.photo')}</th>
             <th />
           </tr>
         </thead>
@@ -739,6 +741,9 @@ function AccountRow({ a, token, onSaved }: { a: AccountLite; token: string; onSa
         )}
       </td>
       <td data-status>{a.disabled ? t('manager.acc.disabled') : t('manager.acc.enabled')}</td>
+      <td>
+        <AccountPhoto username={a.username} token={token} />
+      </td>
       <td class="m-inline">
         <button type="button" class="btn" data-act="toggle" disabled={busy} onClick={() => void run(path, 'PATCH', { disabled: !a.disabled })}>
           {a.disabled ? t('manager.acc.enable') : t('manager.acc.disable')}

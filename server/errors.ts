@@ -15,6 +15,12 @@ export type ServerErrorCode =
   | 'CASE_NOT_FOUND'
   | 'STORE_FAILED'
   | 'PAYLOAD_TOO_LARGE'
+  /** An upload whose Content-Type is not one the route takes. */
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** Bytes that do not decode as an image of an accepted format. */
+  | 'INVALID_IMAGE'
+  /** An image with more pixels than the server decodes (a decompression bomb, or simply too big). */
+  | 'IMAGE_TOO_LARGE'
   | 'ALREADY_ACKNOWLEDGED'
   | 'ACCOUNT_EXISTS'
   /** A change would leave no enabled admin, or a manager would lock themselves out. */
@@ -84,8 +90,13 @@ export function statusFor(code: ServerErrorCode): number {
     case 'UNKNOWN_DEVICE':
     case 'CASE_NOT_FOUND':
       return 404;
+    case 'INVALID_IMAGE':
+      return 400;
     case 'PAYLOAD_TOO_LARGE':
+    case 'IMAGE_TOO_LARGE':
       return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
     case 'STORE_FAILED':
     case 'DOCUMENT_FONT_MISSING':
       return 503;

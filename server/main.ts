@@ -28,6 +28,8 @@ import { followEditedSetup, setupFingerprint } from './hall/setup-source.js';
 import { resolveDeviceSettings } from './manager/devices.js';
 import { deviceFileHashes } from '../config/devices.js';
 import { NO_LEDBARS } from '../config/ledbars.js';
+import { StaffPhotos } from './manager/photos.js';
+import { photoRoutes } from './manager/photo-routes.js';
 import { loadCasesConfig } from './cases/config.js';
 import { startCases } from './cases/index.js';
 import type { CaseOutbox, Cases } from './cases/service.js';
@@ -79,6 +81,8 @@ export interface RunningHall {
   realtime: Realtime;
   accounts: Accounts;
   manager: Manager;
+  /** Clerks' photos (pad, window screen). */
+  photos: StaffPhotos;
   cases: Cases;
   http: HttpServer;
   devices: DeviceService;
@@ -246,6 +250,12 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   caseStore = caseModule.cases;
 
   const views = new Views(config, () => hall.setup);
+  const photos = await StaffPhotos.open(join(dataDir, 'photos'), opts.now ? { now: opts.now } : {});
+  views.setClerkPhotos((clerkId) => photos.urlOf(clerkId));
+  // staff.json may name a portrait per clerk (the demo's drawn ones): stored for accounts that exist.
+  const seeds = config.staff.flatMap((s) => (s.photo && accounts.find(s.id) ? [{ username: s.id, file: s.photo }] : []));
+  const seeded = await photos.seed(seeds);
+  for (const f of seeded.failed) log.warn({ account: f.username, file: f.file, err: f.message }, 'staff photo from staff.json not usable; the pad shows the initial');
   const startedAt = Date.now();
   const manager = await Manager.open({ hall, config, dataDir, log, pdf: caseModule.pdf });
   if (setupAtStart.inForce === 'files') await manager.record('system', 'setup.files', setupAtStart.summary);
@@ -270,6 +280,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     routes: [
       caseModule.router,
       voiceRouter(voice, config.voice.repeat),
+      photoRoutes({ photos, accounts, audit: manager }),
       ...(docscan ? [docscanRouter({ service: docscan, accounts, windows: () => hall.setup.windows })] : []),
     ],
     devices,
@@ -279,6 +290,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   const http = createServer(listener);
   const realtime = new Realtime(http, { hall, views, accounts, log });
   accounts.onRevoked((username) => realtime.disconnectUser(username));
+  photos.onChange(() => realtime.refreshWindows());
   realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status(), supervision: caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays), devices: devices.list() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }), () => manager.thresholds.caseWarnDays);
@@ -373,6 +385,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
     realtime,
     accounts,
     manager,
+    photos,
     cases: caseModule.cases,
     http,
     devices,

@@ -37,6 +37,13 @@ export class Views {
   ) {}
 
   readonly #queues = new QueueIndex();
+  /** A clerk's photo URL by account (server/manager/photos.ts); none until a photo store is plugged in. */
+  #photoOf: (clerkId: string) => string | undefined = () => undefined;
+
+  /** Where clerks' photos come from: public URLs that name the photo, never the person. */
+  setClerkPhotos(photoOf: (clerkId: string) => string | undefined): void {
+    this.#photoOf = photoOf;
+  }
 
   get setup(): HallSetup {
     return this.setupOf();
@@ -118,7 +125,9 @@ export class Views {
 
   clerk(state: HallState, windowId: string): ClerkPublic | undefined {
     const c = state.windows[windowId]?.clerk;
-    return c ? { name: maskName(c.name), staffNo: c.staffNo } : undefined;
+    if (!c) return undefined;
+    const photoUrl = this.#photoOf(c.id);
+    return { name: maskName(c.name), staffNo: c.staffNo, ...(photoUrl ? { photoUrl } : {}) };
   }
 
   window(state: HallState, w: WindowConfig): WindowView {

@@ -69,6 +69,7 @@ export interface ServiceSummary {
 export interface ClerkPublic {
   name: string;
   staffNo: string;
+  /** `/api/v1/photos/<hash>.jpg`: names the photo, never the clerk; a new photo is a new URL. */
   photoUrl?: string;
 }
 

@@ -321,6 +321,19 @@ export class Realtime {
     }
   }
 
+  /**
+   * Something outside the hall's events changed what windows show (a clerk's photo): every window view that
+   * differs from what its streams last sent goes out again, numbered like any other event.
+   */
+  refreshWindows(): void {
+    const { display, pad } = this.nsp;
+    for (const w of this.views.windows(this.o.hall.state)) {
+      if (this.display.changed(`window:${w.id}`, w)) display.emit('window', { seq: this.display.next(), window: w });
+      const padStream = this.padStream(w.id);
+      if (padStream.changed('window', w)) pad.to(w.id).emit('window', { seq: padStream.next(), window: w });
+    }
+  }
+
   /** Data other modules add to the manager's snapshot (e.g. `alerts`). */
   setManagerExtra(fn: () => Record<string, unknown>): void {
     this.managerExtra = fn;
