@@ -100,10 +100,7 @@ async function main(): Promise<void> {
     await padIdle.goto(`${url}/pad/?window=${windows[5]!.id}`);
     await padIdle.locator('.pad-clerk-name').waitFor();
     // The clerk's photo (the demo's drawn portrait) must have loaded, not be on its way.
-    await padIdle.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('.pad-clerk img.pad-photo');
-      return !!img && img.complete && img.naturalWidth > 0;
-    });
+    await padIdle.waitForFunction(`(() => { const img = document.querySelector('.pad-clerk img.pad-photo'); return !!img && img.complete && img.naturalWidth > 0; })()`);
     await settle(padIdle);
     await shot(padIdle, 'pad-idle.png');
     const pad = await browser.page({ width: 1280, height: 800 });

@@ -10,6 +10,9 @@ import { root } from '../../scripts/build-ui.mjs';
 import type { TestPage } from '../support/browser.js';
 import { browserHallSuite, waitFor, waitText } from './helpers.js';
 
+/** What the tests read of an <img> (the server's type-check has no DOM library). */
+type Img = { src: string; complete: boolean; naturalWidth: number; naturalHeight: number };
+
 describe('clerk photo on the pad (browser)', function () {
   this.timeout(90_000);
   const suite = browserHallSuite();
@@ -35,7 +38,7 @@ describe('clerk photo on the pad (browser)', function () {
 
   /** The pad's photo as the browser has it: its address and its decoded size (0 when it did not load). */
   const shown = (p: TestPage) =>
-    p.locator('.pad-clerk img.pad-photo').evaluate((img: HTMLImageElement) => ({ src: new URL(img.src).pathname, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight }));
+    p.locator('.pad-clerk img.pad-photo').evaluate((img: Img) => ({ src: new URL(img.src).pathname, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight }));
 
   it("shows the signed-in clerk's photo on the idle pad, loaded for real", async () => {
     const c = await suite.hall.clerk(3);
@@ -82,7 +85,7 @@ describe('clerk photo on the pad (browser)', function () {
     await m.getByRole('tab', { name: '配置' }).click();
     const row = m.locator('tr[data-account="staff6"]');
     await row.locator('.m-photo-img').waitFor();
-    expect(await row.locator('.m-photo-img').evaluate((img: HTMLImageElement) => new URL(img.src).pathname)).to.equal(before);
+    expect(await row.locator('.m-photo-img').evaluate((img: Img) => new URL(img.src).pathname)).to.equal(before);
 
     // A landscape orange picture: the server crops it to a 300×400 portrait.
     const picture = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#f08020' } }).jpeg().toBuffer();
@@ -90,7 +93,7 @@ describe('clerk photo on the pad (browser)', function () {
     await waitText(row.locator('.m-saved'), '已生效');
     const after = await photoOf('staff6');
     expect(after).to.be.a('string').and.not.equal(before);
-    await waitFor(async () => (await row.locator('.m-photo-img').evaluate((img: HTMLImageElement) => new URL(img.src).pathname)) === after, 'the new thumbnail');
+    await waitFor(async () => (await row.locator('.m-photo-img').evaluate((img: Img) => new URL(img.src).pathname)) === after, 'the new thumbnail');
 
     // The pad, open all along, shows the new picture without a reload.
     await waitFor(async () => {
@@ -98,14 +101,11 @@ describe('clerk photo on the pad (browser)', function () {
       return s.src === after && s.width > 0;
     }, 'the new photo on the pad');
     expect(await shown(p)).to.deep.equal({ src: after, complete: true, width: 300, height: 400 });
-    const centre = await p.locator('.pad-clerk img.pad-photo').evaluate((img: HTMLImageElement) => {
-      const c = document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      return [...g.getImageData(150, 200, 1, 1).data.slice(0, 3)];
-    });
+    // The middle pixel of the picture as the pad decoded it: the uploaded orange.
+    const centre = (await p.locator('.pad-clerk img.pad-photo').evaluate(
+      `(img) => { const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0); return [...g.getImageData(150, 200, 1, 1).data.slice(0, 3)]; }`,
+    )) as number[];
     expect(centre[0]).to.be.greaterThan(220);
     expect(centre[2]).to.be.lessThan(70);
     await shot(m, 'manager-account-photos.png', '.m-accounts table');
