@@ -102,10 +102,14 @@ describe('clerk photo on the pad (browser)', function () {
     }, 'the new photo on the pad');
     expect(await shown(p)).to.deep.equal({ src: after, complete: true, width: 300, height: 400 });
     // The middle pixel of the picture as the pad decoded it: the uploaded orange.
-    const centre = (await p.locator('.pad-clerk img.pad-photo').evaluate(
-      `(img) => { const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
-        const g = c.getContext('2d'); g.drawImage(img, 0, 0); return [...g.getImageData(150, 200, 1, 1).data.slice(0, 3)]; }`,
-    )) as number[];
+    const centre = await p.locator('.pad-clerk img.pad-photo').evaluate((img: any) => {
+      const c = (globalThis as any).document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return [...g.getImageData(150, 200, 1, 1).data.slice(0, 3)] as number[];
+    });
     expect(centre[0]).to.be.greaterThan(220);
     expect(centre[2]).to.be.lessThan(70);
     await shot(m, 'manager-account-photos.png', '.m-accounts table');
