@@ -254,6 +254,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   views.setClerkPhotos((clerkId) => photos.urlOf(clerkId));
   // staff.json may name a portrait per clerk (the demo's drawn ones): stored for accounts that exist.
   const seeds = config.staff.flatMap((s) => (s.photo && accounts.find(s.id) ? [{ username: s.id, file: s.photo }] : []));
+  await photos.retainOnly(accounts.list().map((a) => a.username));
   const seeded = await photos.seed(seeds);
   for (const f of seeded.failed) log.warn({ account: f.username, file: f.file, err: f.message }, 'staff photo from staff.json not usable; the pad shows the initial');
   const startedAt = Date.now();

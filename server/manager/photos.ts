@@ -220,6 +220,23 @@ export class StaffPhotos {
     return { seeded, failed };
   }
 
+  /**
+   * Forgets the photos of accounts that no longer exist (demo accounts leave outside demo mode): their files
+   * go, so a hash URL that was once public stops answering. Answers the usernames dropped.
+   */
+  async retainOnly(usernames: Iterable<string>): Promise<string[]> {
+    const keep = new Set(usernames);
+    return this.serial(async () => {
+      const gone = Object.keys(this.db.data.photos).filter((u) => !keep.has(u));
+      if (gone.length === 0) return gone;
+      const versions = gone.map((u) => this.db.data.photos[u]!.version);
+      for (const u of gone) delete this.db.data.photos[u];
+      await this.db.write();
+      for (const v of versions) await this.dropIfUnused(v);
+      return gone;
+    });
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn);
     this.chain = run.catch(() => {});

@@ -116,6 +116,15 @@ describe('clerk photos over HTTP and on the pad', () => {
     expect(list.map((p) => p.username)).to.include('staff2');
   });
 
+  it('drops the demo clerks\' photos with their accounts when the hall leaves demo mode', async () => {
+    const url = (await api(h.url, 'GET', '/api/v1/manager/photos', { token: admin })).body.find((p: { username: string }) => p.username === 'staff1').photoUrl;
+    expect((await fetch(h.url + url)).status).to.equal(200);
+    const dataDir = h.dataDir;
+    await h.close({ keepData: true });
+    h = await startTestHall({ dataDir, demo: false });
+    expect((await fetch(h.url + url)).status).to.equal(404);
+  });
+
   it('refuses uploads with structured errors: no token, wrong role, unknown account, wrong type, bad bytes, too big, a bomb', async () => {
     const jpeg = await sharp({ create: { width: 300, height: 400, channels: 3, background: '#888' } }).jpeg().toBuffer();
     const clerk = await login(h.url, 'staff2', 'staff123', (await api(h.url, 'GET', '/api/v1/windows')).body[1].id);

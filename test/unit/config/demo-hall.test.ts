@@ -144,14 +144,15 @@ describe('the shipped demo hall configuration', () => {
     ]);
   });
 
-  it('has twelve demo clerks staff1..staff12 with distinct staff numbers and no passwords', () => {
+  it('has twelve demo clerks staff1..staff12 with distinct staff numbers, a drawn portrait each and no passwords', () => {
     expect(cfg.staff.map((s) => s.id)).to.deep.equal(Array.from({ length: 12 }, (_, i) => `staff${i + 1}`));
     expect(new Set(cfg.staff.map((s) => s.staffNo)).size).to.equal(12);
     for (const s of cfg.staff) {
       expect(s.role).to.equal('clerk');
       expect(s.name).to.match(/^[\u4e00-\u9fff]{2,3}$/);
       expect(s.staffNo).to.match(/^GZ\d{4}$/);
-      expect(Object.keys(s)).to.have.members(['id', 'name', 'staffNo', 'role']);
+      expect(Object.keys(s)).to.have.members(['id', 'name', 'staffNo', 'role', 'photo']);
+      expect(s.photo!.endsWith(`/photos/${s.id}.svg`), s.photo).to.equal(true);
     }
   });
 

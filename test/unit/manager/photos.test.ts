@@ -123,6 +123,18 @@ describe('staff photos: the store', () => {
     expect(await photos.remove('staff1')).to.equal(false);
   });
 
+  it('forgets the photos of accounts that are gone, files included', async () => {
+    const photos = await StaffPhotos.open(dir);
+    await photos.set('staff1', await jpegOf('#c33'));
+    await photos.set('staff2', await jpegOf('#3c3'));
+    const url2 = photos.urlOf('staff2')!;
+    expect(await photos.retainOnly(['staff2', 'admin'])).to.deep.equal(['staff1']);
+    expect(photos.urlOf('staff1')).to.equal(undefined);
+    expect(photos.urlOf('staff2')).to.equal(url2);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.jpg'))).to.deep.equal([url2.split('/').pop()]);
+    expect((await StaffPhotos.open(dir)).urlOf('staff1')).to.equal(undefined);
+  });
+
   it('sweeps files a crash left without an index entry', async () => {
     const photos = await StaffPhotos.open(dir);
     await photos.set('staff1', await jpegOf('#c33'));
