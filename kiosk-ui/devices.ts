@@ -5,6 +5,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { io } from 'socket.io-client';
+import { kioskToken } from './key.js';
 
 export interface KioskCard {
   nameMasked: string;
@@ -51,7 +52,8 @@ export function useKioskDevices(kioskId: string | undefined, handlers: KioskDevi
   h.current = handlers;
   useEffect(() => {
     if (!kioskId) return;
-    const s = io('/kiosk', { auth: { kioskId }, reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
+    const token = kioskToken(kioskId);
+    const s = io('/kiosk', { auth: { kioskId, ...(token ? { token } : {}) }, reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
     s.on('devices', (list: unknown) => {
       if (Array.isArray(list)) setDevices(list.filter((d): d is KioskDevice => typeof d === 'object' && d !== null && typeof d.kind === 'string'));
     });

@@ -295,7 +295,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status(), supervision: caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays), devices: devices.list() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }), () => manager.thresholds.caseWarnDays);
-  const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kioskIds: config.kiosks.map((k) => k.id), emitManager: (n, b) => realtime.emitManager(n, b) });
+  const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kiosks: config.kiosks, emitManager: (n, b) => realtime.emitManager(n, b) });
   // The console hears its own window's card reader and code scanner (/desk).
   startWindowDesk(realtime.io, {
     subscribe: (h) => {

@@ -10,6 +10,8 @@ import type { Accounts } from '../auth/accounts.js';
 import type { Hall } from '../hall/hall.js';
 import type { HallState } from '../hall/types.js';
 import type { Logger } from '../log.js';
+import { HallError } from '../errors.js';
+import { requireKioskKey } from '../http/edge.js';
 import type { KioskCardErrorEvent, KioskCardEvent, KioskScanEvent } from './contract.js';
 import { IDENTITY_TTL_MS, type DeviceService } from './service.js';
 
@@ -19,8 +21,8 @@ export interface DeviceStreamsOptions {
   accounts: Accounts;
   log: Logger;
   demo: boolean;
-  /** The hall's kiosks (hall.json). */
-  kioskIds: readonly string[];
+  /** The hall's kiosks (hall.json), with their device keys. */
+  kiosks: readonly { id: string; key?: string | undefined }[];
   /**
    * Sends an event on the numbered /manager stream (Realtime.emitManager). Without it the list goes out
    * unnumbered, on connect and on change (for a server without the manager stream's numbering).
@@ -61,7 +63,7 @@ export class DeviceStreams {
   ) {
     this.manager = io.of('/manager');
     this.kiosk = io.of('/kiosk');
-    this.kioskIds = new Set(o.kioskIds);
+    this.kioskIds = new Set(o.kiosks.map((k) => k.id));
     // Numbered: the snapshot carries the list. Unnumbered: each new client gets it now.
     if (!o.emitManager) this.manager.on('connection', (s) => s.emit('devices', o.devices.list()));
 
@@ -70,6 +72,16 @@ export class DeviceStreams {
       if (typeof kioskId !== 'string' || !this.isKiosk(kioskId)) {
         const err = new Error('unknown kiosk') as Error & { data: unknown };
         err.data = { code: 'VALIDATION_FAILED', message: '未知取号机 / unknown kiosk' };
+        return next(err);
+      }
+      // The kiosk's card reads and scanned appointment codes are for that kiosk alone: outside demo mode the
+      // socket proves itself with the kiosk's device key (auth.token `kiosk.<id>.<key>`), as its HTTP calls do.
+      const token = (s.handshake.auth as { token?: unknown }).token;
+      try {
+        requireKioskKey(o.kiosks, o.demo, typeof token === 'string' ? `Bearer ${token}` : undefined, kioskId);
+      } catch (e) {
+        const err = new Error('kiosk key') as Error & { data: unknown };
+        err.data = e instanceof HallError ? { code: e.code, message: e.message } : { code: 'UNAUTHORIZED', message: 'unauthorized' };
         return next(err);
       }
       s.data.kioskId = kioskId;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { io } from 'socket.io-client';
 import { loadConfig } from '../../config/schema.js';
 import { api, login, startTestHall, type TestHall } from '../support/hall.js';
 import { keyedConfig, kioskKey } from '../support/kiosk-keys.js';
@@ -44,6 +45,20 @@ describe('kiosk device keys outside demo mode', function () {
     const token = await login(h.url, 'admin', password);
     expect((await take(`Bearer ${token}`)).status).to.equal(201);
     expect(JSON.stringify((await api(h.url, 'GET', '/api/v1/hall')).body)).to.not.contain(kioskKey('kiosk-1'));
+  });
+
+  it("opens a kiosk's device socket (card reads, scanned codes) only with that kiosk's key", async () => {
+    const open = (token: string | undefined) =>
+      new Promise<{ code?: string; devices?: unknown[] }>((resolve) => {
+        const s = io(`${h.url}/kiosk`, { auth: { kioskId: 'kiosk-1', ...(token ? { token } : {}) }, transports: ['websocket'], reconnection: false, forceNew: true });
+        s.once('devices', (devices: unknown[]) => (s.disconnect(), resolve({ devices })));
+        s.once('connect_error', (e) => (s.disconnect(), resolve({ code: (e as { data?: { code: string } }).data?.code })));
+      });
+    expect(await open(undefined)).to.deep.equal({ code: 'UNAUTHORIZED' });
+    expect(await open(`kiosk.kiosk-1.${'x'.repeat(19)}`)).to.deep.equal({ code: 'UNAUTHORIZED' });
+    expect(await open(`kiosk.kiosk-2.${kioskKey('kiosk-2')}`)).to.deep.equal({ code: 'FORBIDDEN' });
+    const ok = await open(`kiosk.kiosk-1.${kioskKey('kiosk-1')}`);
+    expect(ok.devices?.map((d) => (d as { kind: string }).kind).sort()).to.deep.equal(['idcard', 'printer', 'scanner']);
   });
 
   it('refuses a kiosk key that is not 16 to 128 letters, digits, "_" or "-" when the config is loaded', async () => {
