@@ -167,14 +167,16 @@ function Kiosk() {
   };
   useIdle(screen.kind === 'ticket' || screen.kind === 'issuing' ? null : screen.kind === 'home' ? (large ? IDLE_MS : null) : IDLE_MS, goHome);
 
+  // The hall's services change live (the manager's settings): a known list shows at once and is asked
+  // again each time, so a service added or renamed appears without reloading the kiosk.
   const loadServices = async (sectionId: string) => {
-    if (Array.isArray(services[sectionId])) return;
-    setServices((s) => ({ ...s, [sectionId]: 'loading' }));
+    const known = Array.isArray(services[sectionId]);
+    if (!known) setServices((s) => ({ ...s, [sectionId]: 'loading' }));
     try {
       const list = await api<ServiceSummary[]>(`/sections/${encodeURIComponent(sectionId)}/services`);
-      setServices((s) => ({ ...s, [sectionId]: Array.isArray(list) ? list : 'error' }));
+      setServices((s) => ({ ...s, [sectionId]: Array.isArray(list) ? list : known ? s[sectionId]! : 'error' }));
     } catch {
-      setServices((s) => ({ ...s, [sectionId]: 'error' }));
+      if (!known) setServices((s) => ({ ...s, [sectionId]: 'error' }));
     }
   };
 

@@ -7,7 +7,7 @@ import { alertsSchema, checkSetup } from '../../config/schema.js';
 import type { Accounts, TokenClaims } from '../auth/accounts.js';
 import { HallError } from '../errors.js';
 import { localDay, toIso } from '../hall/calendar.js';
-import type { FollowUp, HallSetup } from '../hall/types.js';
+import type { FollowUp, HallSetup, Section, Service, WindowConfig } from '../hall/types.js';
 import type { FollowUpView } from './contract.js';
 import { writeBackup } from './backup.js';
 import type { Manager } from './index.js';
@@ -28,29 +28,74 @@ const followUpBody = z.strictObject({
   close: z.boolean().optional(),
 });
 const setupBody = z.strictObject({ setup: z.unknown(), summary: z.string().trim().min(1).max(200).optional() });
-const windowPatch = z.strictObject({
-  sectionIds: z.array(z.string().min(1).max(32)).min(1).max(20).optional(),
-  name: z.string().trim().min(1).max(60).optional(),
-  policy: z.enum(['fifo', 'strict', 'weighted']).optional(),
+// Setup items as the forms send them. The whole setup is checked again by checkSetup after the change, so
+// these only keep out what is not even the right shape; cross-field rules live in one place (config/).
+const itemId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits or "-", starting with a letter');
+const label = (max: number) => z.string().trim().min(1).max(max);
+const lines = z.array(z.string().trim().min(1).max(500)).min(1).max(50);
+const material = z.strictObject({
+  name: label(200),
+  copies: z.number().int().min(1).max(20),
+  required: z.boolean(),
+  note: label(200).optional(),
 });
-const sectionPatch = z.strictObject({
-  closed: z.boolean().optional(),
-  dailyCapacity: z.number().int().min(1).max(99_999).optional(),
-  targetWaitMinutes: z.number().int().min(1).max(480).optional(),
+const serviceFields = {
+  name: label(100),
+  nameEn: label(200).nullable(),
+  kind: z.enum(['immediate', 'promised']),
+  legalLimitDays: z.number().int().min(0).max(365),
+  promisedLimitDays: z.number().int().min(0).max(365),
+  summary: label(1000),
+  basis: lines,
+  conditions: lines,
+  materials: z.array(material).min(1).max(50),
+  procedure: lines,
+  fees: label(500),
+  contact: label(200),
+};
+const serviceCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'letters, digits, ".", "_" or "-"');
+const serviceNew = z.strictObject({ code: serviceCode, ...serviceFields, nameEn: serviceFields.nameEn.optional() });
+const servicePost = serviceNew.extend({ sectionId: itemId });
+const servicePatch = z.strictObject(serviceFields).partial();
+const slot = z.strictObject({
+  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+  end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+  capacity: z.number().int().min(1).max(1000),
 });
+const sectionFields = {
+  prefix: z.string().regex(/^[A-Z]$/, 'one capital letter A–Z'),
+  name: label(60),
+  nameEn: label(120).nullable(),
+  closed: z.boolean(),
+  dailyCapacity: z.number().int().min(1).max(99_999),
+  requireIdCard: z.boolean(),
+  defaultServiceMinutes: z.number().positive().max(480),
+  targetWaitMinutes: z.number().int().min(1).max(480),
+  appointmentSlots: z.array(slot).max(48),
+};
+const sectionPatch = z.strictObject(sectionFields).partial();
+const sectionPost = z.strictObject({
+  id: itemId,
+  ...sectionFields,
+  nameEn: sectionFields.nameEn.optional(),
+  closed: sectionFields.closed.optional(),
+  /** The windows that will serve it: a section no window serves would hand out tickets nobody calls. */
+  windowIds: z.array(itemId).min(1).max(100),
+  /** Its first service: a section offers at least one. */
+  service: serviceNew,
+});
+const windowFields = {
+  number: z.number().int().min(1).max(999),
+  name: label(60),
+  nameEn: label(120).nullable(),
+  sectionIds: z.array(itemId).min(1).max(20),
+  policy: z.enum(['fifo', 'strict', 'weighted']),
+  weights: z.record(itemId, z.number().positive().max(100)).nullable(),
+};
+const windowPatch = z.strictObject(windowFields).partial();
+const windowPost = z.strictObject({ id: itemId, ...windowFields, nameEn: windowFields.nameEn.optional(), weights: windowFields.weights.optional() });
 const dates = z.array(DAY).max(400);
 const calendarBody = z.strictObject({ holidays: dates, workdays: dates });
-const lines = z.array(z.string().trim().min(1).max(500)).min(1).max(50);
-const servicePatch = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
-  summary: z.string().trim().min(1).max(1000).optional(),
-  promisedLimitDays: z.number().int().min(0).max(365).optional(),
-  fees: z.string().trim().min(1).max(500).optional(),
-  contact: z.string().trim().min(1).max(200).optional(),
-  conditions: lines.optional(),
-  procedure: lines.optional(),
-  basis: lines.optional(),
-});
 const accountBody = z.strictObject({
   username: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lowercase letters, digits, "_" or "-"'),
   password: z.string().min(8).max(256),
@@ -180,10 +225,16 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     res.json(hall.setup);
   });
 
-  const changeSetup = async (req: Request, res: Response, next: HallSetup, summary: string) => {
+  /**
+   * Checks, journals (ChangeSetup) and audits a new setup. `focus` names the item a form changed, e.g.
+   * `sections[2].services[0]`: issues inside it come back relative to it (`materials.0.name`), so the page
+   * can put each next to its field; the rest keep their full path.
+   */
+  const changeSetup = async (req: Request, res: Response, next: HallSetup, summary: string, focus?: { at: string; as?: string }) => {
     const checked = checkSetup(next);
     if (!checked.ok) {
-      throw new HallError('VALIDATION_FAILED', checked.issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues: checked.issues });
+      const issues = checked.issues.map((i) => ({ path: relativePath(i.path, focus), message: i.message }));
+      throw new HallError('VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
     }
     const by = who(req);
     await hall.execute({ type: 'ChangeSetup', setup: checked.setup, summary }, { kind: 'manager', userId: by });
@@ -191,54 +242,187 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     res.json(hall.setup);
   };
 
+  const conflict = (message: string, details: Record<string, unknown>) => new HallError('SETUP_CONFLICT', message, details);
+  const findSection = (setup: HallSetup, id: string) => {
+    const i = setup.sections.findIndex((x) => x.id === id);
+    if (i < 0) throw new HallError('UNKNOWN_SECTION', `未知业务板块 ${id} / unknown section`);
+    return i;
+  };
+  const findWindow = (setup: HallSetup, id: string) => {
+    const i = setup.windows.findIndex((x) => x.id === id);
+    if (i < 0) throw new HallError('UNKNOWN_WINDOW', `未知窗口 ${id} / unknown window`);
+    return i;
+  };
+  const findService = (setup: HallSetup, code: string) => {
+    for (const [si, x] of setup.sections.entries()) {
+      const vi = x.services.findIndex((v) => v.code === code);
+      if (vi >= 0) return { si, vi };
+    }
+    throw new HallError('UNKNOWN_SERVICE', `未知事项 ${code} / unknown service`);
+  };
+  /** `null` in a patch removes an optional field. */
+  const merge = <T extends object>(item: T, patch: Record<string, unknown>): T => {
+    const out = { ...item } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete out[k];
+      else if (v !== undefined) out[k] = v;
+    }
+    return out as T;
+  };
+  /** The parsed body in the order the caller wrote it, so the audit reads as the change was asked. */
+  const asSent = <T extends object>(parsed: T, raw: unknown): T => {
+    const order = raw && typeof raw === 'object' ? Object.keys(raw) : [];
+    const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+    return Object.fromEntries(Object.entries(parsed).sort(([a], [b]) => rank(a) - rank(b))) as T;
+  };
+  const changed = (body: Record<string, unknown>) =>
+    Object.entries(body)
+      .map(([k, v]) => (Array.isArray(v) ? (typeof v[0] === 'string' ? `${k}=${v.join('+')}` : k) : v !== null && typeof v === 'object' ? k : `${k}=${v}`))
+      .join(', ') || '—';
+
   r.put('/manager/setup', async (req, res) => {
     const body = parse(setupBody, req.body);
     await changeSetup(req, res, body.setup as HallSetup, body.summary ?? '整体配置更新 / setup replaced');
   });
 
+  // Windows: number, name, the sections served in order, policy and weights.
+
+  /** A weighted window keeps weights only for sections it serves; other policies keep none. */
+  const tidyWeights = (w: WindowConfig): WindowConfig => {
+    if (!w.weights) return w;
+    const kept = Object.fromEntries(Object.entries(w.weights).filter(([sid]) => w.sectionIds.includes(sid)));
+    const { weights: _dropped, ...rest } = w;
+    return w.policy === 'weighted' && Object.keys(kept).length ? { ...rest, weights: kept } : rest;
+  };
+
+  r.post('/manager/windows', async (req, res) => {
+    const body = asSent(parse(windowPost, req.body), req.body);
+    const setup = hall.setup;
+    if (setup.windows.some((w) => w.id === body.id)) throw conflict(`窗口编号 ${body.id} 已存在 / window ${body.id} exists`, { reason: 'exists', path: 'id' });
+    const w = tidyWeights(merge({} as WindowConfig, body));
+    const { id: _id, ...rest } = body;
+    await changeSetup(req, res.status(201), { ...setup, windows: [...setup.windows, w] }, `window ${body.id} added: ${changed(rest)}`, { at: `windows[${setup.windows.length}]` });
+  });
+
   r.patch('/manager/windows/:id', async (req, res) => {
-    const body = parse(windowPatch, req.body);
+    const body = asSent(parse(windowPatch, req.body), req.body);
     const id = req.params.id as string;
     const setup = hall.setup;
-    const w = setup.windows.find((x) => x.id === id);
-    if (!w) throw new HallError('UNKNOWN_WINDOW', `未知窗口 ${id} / unknown window`);
-    const next = { ...w, ...body };
-    // Weights name sections; a weighted window keeps only those it still serves.
-    if (next.weights) {
-      const kept = Object.fromEntries(Object.entries(next.weights).filter(([sid]) => next.sectionIds.includes(sid)));
-      if (next.policy === 'weighted' && Object.keys(kept).length) next.weights = kept;
-      else delete next.weights;
+    const i = findWindow(setup, id);
+    const next = tidyWeights(merge(setup.windows[i]!, body));
+    await changeSetup(req, res, { ...setup, windows: setup.windows.map((x, k) => (k === i ? next : x)) }, `window ${id}: ${changed(body)}`, { at: `windows[${i}]` });
+  });
+
+  r.delete('/manager/windows/:id', async (req, res) => {
+    const id = req.params.id as string;
+    const setup = hall.setup;
+    findWindow(setup, id);
+    // Devices at the counter (card reader, pad, LED bar link) would be left pointing at nothing.
+    const devices = (manager.deviceConfig?.configured().devices ?? []).filter((d) => d.attachedTo === id).map((d) => d.id);
+    if (devices.length) {
+      throw conflict(`窗口 ${id} 仍连接设备 ${devices.join('、')}，请先移除或改接设备 / devices ${devices.join(', ')} are attached to window ${id}`, { reason: 'windowDevices', windowId: id, devices });
     }
-    const parts = Object.entries(body).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`);
-    await changeSetup(req, res, { ...setup, windows: setup.windows.map((x) => (x.id === id ? next : x)) }, `window ${id}: ${parts.join(', ')}`);
+    const windows = setup.windows.filter((w) => w.id !== id);
+    const served = new Set(windows.flatMap((w) => w.sectionIds));
+    const orphans = setup.sections.filter((x) => !served.has(x.id)).map((x) => x.id);
+    if (orphans.length) {
+      throw conflict(`删除后没有窗口办理 ${orphans.join('、')}，请先让其他窗口办理 / no other window serves ${orphans.join(', ')}`, { reason: 'lastWindow', windowId: id, sectionIds: orphans });
+    }
+    await changeSetup(req, res, { ...setup, windows }, `window ${id} removed`);
+  });
+
+  // Sections: prefix, names, capacity, ID card, service time, target wait, booking slots, open or closed.
+
+  r.post('/manager/sections', async (req, res) => {
+    const body = parse(sectionPost, req.body);
+    const setup = hall.setup;
+    if (setup.sections.some((x) => x.id === body.id)) throw conflict(`业务板块 ${body.id} 已存在 / section ${body.id} exists`, { reason: 'exists', path: 'id' });
+    const { windowIds, service, ...fields } = body;
+    for (const [k, wid] of windowIds.entries()) {
+      if (!setup.windows.some((w) => w.id === wid)) {
+        throw new HallError('VALIDATION_FAILED', `windowIds.${k}: 未知窗口 ${wid} / unknown window`, { issues: [{ path: `windowIds.${k}`, message: `unknown window ${wid}` }] });
+      }
+    }
+    const section = { ...fields, services: [service] } as Section;
+    const windows = setup.windows.map((w) => (windowIds.includes(w.id) ? { ...w, sectionIds: [...w.sectionIds, body.id] } : w));
+    await changeSetup(req, res.status(201), { ...setup, sections: [...setup.sections, section], windows }, `section ${body.id} added (${body.prefix} ${body.name}, windows ${windowIds.join('+')}, service ${service.code})`, {
+      at: `sections[${setup.sections.length}]`,
+    });
   });
 
   r.patch('/manager/sections/:id', async (req, res) => {
-    const body = parse(sectionPatch, req.body);
+    const body = asSent(parse(sectionPatch, req.body), req.body);
     const id = req.params.id as string;
     const setup = hall.setup;
-    if (!setup.sections.some((s) => s.id === id)) throw new HallError('UNKNOWN_SECTION', `未知业务板块 ${id} / unknown section`);
-    const parts = Object.entries(body).map(([k, v]) => `${k}=${v}`);
-    await changeSetup(req, res, { ...setup, sections: setup.sections.map((s) => (s.id === id ? { ...s, ...body } : s)) }, `section ${id}: ${parts.join(', ')}`);
+    const i = findSection(setup, id);
+    const next = merge(setup.sections[i]!, body);
+    await changeSetup(req, res, { ...setup, sections: setup.sections.map((x, k) => (k === i ? next : x)) }, `section ${id}: ${changed(body)}`, { at: `sections[${i}]` });
+  });
+
+  r.delete('/manager/sections/:id', async (req, res) => {
+    const id = req.params.id as string;
+    const setup = hall.setup;
+    findSection(setup, id);
+    if (setup.sections.length === 1) throw conflict('大厅至少保留一个业务板块 / the hall keeps at least one section', { reason: 'lastSection', sectionId: id });
+    const alone = setup.windows.filter((w) => w.sectionIds.length === 1 && w.sectionIds[0] === id).map((w) => w.id);
+    if (alone.length) {
+      throw conflict(`窗口 ${alone.join('、')} 只办理该板块，请先给它们其他板块或删除窗口 / windows ${alone.join(', ')} serve only this section`, { reason: 'onlySection', sectionId: id, windowIds: alone });
+    }
+    // The windows that served it stop doing so in the same change (the domain refuses it while tickets live).
+    const windows = setup.windows.map((w) => (w.sectionIds.includes(id) ? tidyWeights({ ...w, sectionIds: w.sectionIds.filter((x) => x !== id) }) : w));
+    await changeSetup(req, res, { ...setup, sections: setup.sections.filter((x) => x.id !== id), windows }, `section ${id} removed`);
+  });
+
+  // Services with their guides: the seven public items (七公开) and the one-line summary.
+
+  r.post('/manager/services', async (req, res) => {
+    const body = parse(servicePost, req.body);
+    const { sectionId, ...service } = body;
+    const setup = hall.setup;
+    const si = findSection(setup, sectionId);
+    const n = setup.sections[si]!.services.length;
+    const sections = setup.sections.map((x, k) => (k === si ? { ...x, services: [...x.services, service as Service] } : x));
+    await changeSetup(req, res.status(201), { ...setup, sections }, `service ${service.code} added to ${sectionId}: ${service.name}`, { at: `sections[${si}].services[${n}]` });
   });
 
   r.patch('/manager/services/:code', async (req, res) => {
-    const body = parse(servicePatch, req.body);
+    const body = asSent(parse(servicePatch, req.body), req.body);
     const code = req.params.code as string;
     const setup = hall.setup;
-    if (!setup.sections.some((s) => s.services.some((v) => v.code === code))) throw new HallError('UNKNOWN_SERVICE', `未知事项 ${code} / unknown service`);
-    const sections = setup.sections.map((s) => ({ ...s, services: s.services.map((v) => (v.code === code ? { ...v, ...body } : v)) }));
-    await changeSetup(req, res, { ...setup, sections }, `service ${code}: ${Object.keys(body).join(', ') || '—'}`);
+    const { si, vi } = findService(setup, code);
+    const sections = setup.sections.map((x, k) => (k === si ? { ...x, services: x.services.map((v, j) => (j === vi ? merge(v, body) : v)) } : x));
+    await changeSetup(req, res, { ...setup, sections }, `service ${code}: ${Object.keys(body).join(', ') || '—'}`, { at: `sections[${si}].services[${vi}]` });
+  });
+
+  r.delete('/manager/services/:code', async (req, res) => {
+    const code = req.params.code as string;
+    const setup = hall.setup;
+    const { si } = findService(setup, code);
+    const section = setup.sections[si]!;
+    if (section.services.length === 1) {
+      throw conflict(`事项 ${code} 是业务板块 ${section.id} 的最后一项，不能删除 / the last service of section ${section.id}`, { reason: 'lastService', serviceCode: code, sectionId: section.id });
+    }
+    const sections = setup.sections.map((x, k) => (k === si ? { ...x, services: x.services.filter((v) => v.code !== code) } : x));
+    await changeSetup(req, res, { ...setup, sections }, `service ${code} removed from ${section.id}`);
   });
 
   r.put('/manager/calendar', async (req, res) => {
     const body = parse(calendarBody, req.body);
     const setup = hall.setup;
     const calendar = { ...setup.calendar, holidays: [...body.holidays].sort(), workdays: [...body.workdays].sort() };
-    await changeSetup(req, res, { ...setup, calendar }, `calendar: ${calendar.holidays.length} holidays, ${calendar.workdays.length} make-up workdays`);
+    await changeSetup(req, res, { ...setup, calendar }, `calendar: ${calendar.holidays.length} holidays, ${calendar.workdays.length} make-up workdays`, { at: 'calendar' });
   });
 
   // ---------------------------------------------------------- staff accounts
+
+  /** Staff numbers name clerks in KPIs and reports, so two accounts never share one. */
+  const staffNoFree = (staffNo: string, username: string) => {
+    const other = accounts.list().find((a) => a.staffNo === staffNo && a.username !== username);
+    if (other) {
+      const message = `工号 ${staffNo} 已由 ${other.username} 使用 / staff number used by ${other.username}`;
+      throw new HallError('VALIDATION_FAILED', `staffNo: ${message}`, { issues: [{ path: 'staffNo', message }] });
+    }
+  };
 
   r.get('/manager/accounts', (_req, res) => {
     res.json(accounts.list().map((a) => ({ username: a.username, role: a.role, name: a.name, staffNo: a.staffNo, disabled: a.disabled === true })));
@@ -249,6 +433,7 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     const c = requireManager(req);
     if (body.role !== 'clerk' && c.role !== 'admin') throw new HallError('FORBIDDEN', '只有系统管理员可以创建管理账号 / only an admin creates manager accounts');
     if (accounts.find(body.username)) throw new HallError('ACCOUNT_EXISTS', '账号已存在 / account exists');
+    staffNoFree(body.staffNo, body.username);
     const a = await accounts.add(body);
     await manager.record(c.sub, 'account.add', `${a.username} (${a.role}, ${a.staffNo})`);
     res.status(201).json({ username: a.username, role: a.role, name: a.name, staffNo: a.staffNo, disabled: false });
@@ -271,6 +456,7 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     if (acc.role === 'admin' && !acc.disabled && (body.disabled || (body.role && body.role !== 'admin')) && adminsLeft === 0) {
       throw new HallError('ACCOUNT_LOCKOUT', '至少保留一个可用的系统管理员 / the hall needs one enabled admin');
     }
+    if (body.staffNo !== undefined) staffNoFree(body.staffNo, username);
     const { account: a, revoked } = await accounts.update(username, body);
     // A clerk taken off duty leaves the window at once: the queue must not wait on a signed-out person.
     if (revoked) {
@@ -356,4 +542,13 @@ export function metricsHandler(manager: Manager) {
     });
     res.type('text/plain; version=0.0.4; charset=utf-8').send(body);
   };
+}
+
+/** `sections[2].services[0].materials[1].name` → `materials.1.name` inside the focused item; dots throughout. */
+export function relativePath(path: string, focus?: { at: string; as?: string }): string {
+  let p = path;
+  if (focus && (p === focus.at || p.startsWith(`${focus.at}.`) || p.startsWith(`${focus.at}[`))) {
+    p = `${focus.as ?? ''}${p.slice(focus.at.length)}`.replace(/^\./, '');
+  }
+  return p.replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
 }

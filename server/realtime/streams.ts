@@ -261,6 +261,9 @@ export class Realtime {
     // The tally is carried by every publication's events, so it is advanced here, not at emit time.
     this.summaryOf = { state, counts: this.sectionCounts.advance(state, events) };
     this.requestSummary();
+    // Section names, prefixes and open/closed come with the display snapshot only: after a live setup change
+    // the public screens (kiosks included) get a fresh one rather than a patch.
+    if (events.some((e) => e.type === 'SetupChanged')) display.emit('snapshot', this.views.display(state, this.recentCalls, this.display.seq));
   }
 
   /** Leading edge at once, then at most one emit per interval carrying the latest state. */

@@ -84,15 +84,15 @@ describe('manager dashboard (browser)', function () {
 
     // A service guide edited in the same tab is what the kiosk's guide shows next.
     const form = p.locator('.m-svc-form');
-    await form.locator('input[name="fees"]').fill('不收费');
+    await form.locator('input[name="fees"]').fill('免收工本费');
     await form.getByRole('button', { name: '保存' }).click();
     await waitText(form.locator('.m-saved'), '已生效');
     const code = await p.locator('.m-services select').nth(1).inputValue();
-    expect((await suite.hall.ok<{ fees: string }>('GET', `/services/${code}`)).fees).to.equal('不收费');
+    expect((await suite.hall.ok<{ fees: string }>('GET', `/services/${code}`)).fees).to.equal('免收工本费');
 
     await p.getByRole('tab', { name: '操作日志' }).click();
     await waitText(p.locator('.m-audit tr[data-action="setup.change"]', { hasText: 'window w12' }).locator('td').nth(3), 'window w12: sectionIds=social-insurance+tax');
-    await waitText(p.locator('.m-audit tr[data-action="setup.change"] td').nth(3), /^service [A-Z0-9.-]+: name, summary/);
+    await waitText(p.locator('.m-audit tr[data-action="setup.change"] td').nth(3), /^service [A-Z0-9.-]+: fees$/);
     expect(p.errors).to.deep.equal([]);
   });
 

@@ -71,11 +71,86 @@ describe('live setup change', () => {
     h.signIn('w1');
     h.issue('C', { idKey: 'k' });
     const noW1 = { ...h.setup, windows: h.setup.windows.filter((w) => w.id !== 'w1') };
-    expect(h.refused({ type: 'ChangeSetup', setup: noW1, summary: 'x' }, 'SETUP_CONFLICT', MANAGER).details).to.deep.equal({ windowId: 'w1' });
+    expect(h.refused({ type: 'ChangeSetup', setup: noW1, summary: 'x' }, 'SETUP_CONFLICT', MANAGER).details).to.deep.equal({ reason: 'windowSignedIn', windowId: 'w1' });
     const noC = { ...h.setup, sections: h.setup.sections.filter((s) => s.id !== 'C'), windows: h.setup.windows.filter((w) => w.id !== 'w4') };
     h.refused({ type: 'ChangeSetup', setup: noC, summary: 'x' }, 'SETUP_CONFLICT', MANAGER);
     h.refused({ type: 'ChangeSetup', setup: h.setup, summary: 'x' }, 'FORBIDDEN', clerkActor('w1'));
     h.refused({ type: 'ChangeSetup', setup: h.setup, summary: 'x' }, 'FORBIDDEN', CITIZEN);
+  });
+});
+
+describe('live setup change: what still depends on an item', () => {
+  const without = (setup: HallSetup, change: { section?: string; service?: string; window?: string }): HallSetup => ({
+    ...setup,
+    sections: setup.sections
+      .filter((x) => x.id !== change.section)
+      .map((x) => ({ ...x, services: x.services.filter((v) => v.code !== change.service) })),
+    windows: setup.windows
+      .filter((w) => w.id !== change.window)
+      .map((w) => ({ ...w, sectionIds: w.sectionIds.filter((id) => id !== change.section), ...(w.weights ? { weights: { A: 2 } } : {}) }))
+      .filter((w) => w.sectionIds.length > 0),
+  });
+
+  it('keeps a section with bookings still to come, and lets it go once they are cancelled', () => {
+    const h = new LiveHarness();
+    h.ok({ type: 'OpenDay' });
+    const [booked] = h.ok({ type: 'BookAppointment', sectionId: 'B', date: '2026-11-24', slotStart: '09:00' }, CITIZEN);
+    const code = (booked as { appointment: { code: string } }).appointment.code;
+    const err = h.refused({ type: 'ChangeSetup', setup: without(h.setup, { section: 'B' }), summary: 'x' }, 'SETUP_CONFLICT', MANAGER);
+    expect(err.details).to.deep.equal({ reason: 'sectionBookings', sectionId: 'B', count: 1 });
+    h.ok({ type: 'CancelAppointment', code }, CITIZEN);
+    h.ok({ type: 'ChangeSetup', setup: without(h.setup, { section: 'B' }), summary: 'x' }, MANAGER);
+    expect(h.live.sections.map((x) => x.id)).to.deep.equal(['A', 'C']);
+  });
+
+  it('keeps a service a live ticket or a booking names; a finished ticket does not hold it', () => {
+    const h = new LiveHarness();
+    h.ok({ type: 'OpenDay' });
+    h.signIn('w1');
+    h.issue('A', { serviceCode: 'A-02' });
+    const err = h.refused({ type: 'ChangeSetup', setup: without(h.setup, { service: 'A-02' }), summary: 'x' }, 'SETUP_CONFLICT', MANAGER);
+    expect(err.details).to.deep.equal({ reason: 'serviceLiveTickets', serviceCode: 'A-02', count: 1 });
+    h.callNext('w1');
+    h.ok({ type: 'Finish', windowId: 'w1' }, clerkActor('w1'));
+    h.ok({ type: 'BookAppointment', sectionId: 'A', serviceCode: 'A-01', date: '2026-11-24', slotStart: '10:00' }, CITIZEN);
+    expect(h.refused({ type: 'ChangeSetup', setup: without(h.setup, { service: 'A-01' }), summary: 'x' }, 'SETUP_CONFLICT', MANAGER).details).to.deep.equal({
+      reason: 'serviceBookings',
+      serviceCode: 'A-01',
+      count: 1,
+    });
+    h.ok({ type: 'ChangeSetup', setup: without(h.setup, { service: 'A-02' }), summary: 'x' }, MANAGER);
+  });
+
+  it('keeps a closed window while tickets transferred to it wait', () => {
+    const h = new LiveHarness();
+    h.ok({ type: 'OpenDay' });
+    h.signIn('w1');
+    h.issue('A');
+    h.callNext('w1');
+    h.ok({ type: 'Transfer', windowId: 'w1', to: { windowId: 'w6' } }, clerkActor('w1'));
+    const err = h.refused({ type: 'ChangeSetup', setup: without(h.setup, { window: 'w6' }), summary: 'x' }, 'SETUP_CONFLICT', MANAGER);
+    expect(err.details).to.deep.equal({ reason: 'windowLiveTickets', windowId: 'w6', count: 1 });
+  });
+
+  it("does not give a prefix that numbered today's tickets to another section (numbers would repeat)", () => {
+    const h = new LiveHarness();
+    h.ok({ type: 'OpenDay' });
+    h.issue('B');
+    h.signIn('w2');
+    h.callNext('w2');
+    h.ok({ type: 'Finish', windowId: 'w2' }, clerkActor('w2'));
+    // B leaves (nothing live); a new section D may not reuse B today.
+    const gone = without(h.setup, { section: 'B' });
+    const d = { ...h.setup.sections[1]!, id: 'D', name: '新板块' };
+    const err = h.refused({ type: 'ChangeSetup', setup: { ...gone, sections: [...gone.sections, d], windows: [...gone.windows, { id: 'w7', number: 7, name: '7', sectionIds: ['D'], policy: 'fifo' }] }, summary: 'x' }, 'SETUP_CONFLICT', MANAGER);
+    expect(err.details).to.deep.equal({ reason: 'prefixUsedToday', prefix: 'B', sectionId: 'B' });
+    // B itself may change its prefix: its counter goes on under the new letter.
+    h.ok({ type: 'ChangeSetup', setup: { ...h.setup, sections: h.setup.sections.map((x) => (x.id === 'B' ? { ...x, prefix: 'E' } : x)) }, summary: 'x' }, MANAGER);
+    expect(h.issue('B').number).to.equal('E002');
+    // Tomorrow the letter is free again.
+    h.setTime('08:00', '2026-11-24');
+    h.ok({ type: 'OpenDay' });
+    h.ok({ type: 'ChangeSetup', setup: { ...h.live, sections: [...h.live.sections, { ...d, prefix: 'B' }], windows: [...h.live.windows, { id: 'w7', number: 7, name: '7', sectionIds: ['D'], policy: 'fifo' }] }, summary: 'x' }, MANAGER);
   });
 });
 
