@@ -1,7 +1,7 @@
 // Staff accounts (工作人员账号): add, change name, staff number and role, disable, reset a password. The server
 // ends a changed account's sessions at once and audits every change.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../ui-shared/page.js';
 import { useLoad } from '../load.js';
 import { AccountPhoto } from '../photo.js';
@@ -44,7 +44,7 @@ export function Accounts({ token }: { token: string }) {
         </thead>
         <tbody>
           {(list.data ?? []).map((a) => (
-            <AccountRow key={`${a.username}|${a.role}|${a.disabled}|${a.name}|${a.staffNo}`} a={a} token={token} onSaved={reload} />
+            <AccountRow key={`${a.username}|${a.role}|${a.disabled}`} a={a} token={token} onSaved={reload} />
           ))}
         </tbody>
       </table>
@@ -80,6 +80,8 @@ function AccountRow({ a, token, onSaved }: { a: AccountLite; token: string; onSa
   const [role, setRole] = useState<AccountLite['role']>(a.role);
   const [password, setPassword] = useState('');
   const [person, setPerson] = useState({ name: a.name, staffNo: a.staffNo });
+  // The row stays mounted across a save (its note says so); it shows what the server keeps.
+  useEffect(() => setPerson({ name: a.name, staffNo: a.staffNo }), [a.name, a.staffNo]);
   const { note, issues, busy, run } = useSave(token, () => {
     setPassword('');
     onSaved();
