@@ -318,7 +318,10 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     const setup = hall.setup;
     findWindow(setup, id);
     // Devices at the counter (card reader, pad, LED bar link) would be left pointing at nothing.
-    const devices = (manager.deviceConfig?.configured().devices ?? []).filter((d) => d.attachedTo === id).map((d) => d.id);
+    const port = manager.deviceConfig;
+    const devices = (port ? manager.deviceSettings.list(port) : [])
+      .filter((d) => (d.kind === 'ledbar' ? d.windowIds.includes(id) : d.kind === 'docscan' ? d.windowId === id : d.attachedTo === id))
+      .map((d) => d.id);
     if (devices.length) {
       throw conflict(`窗口 ${id} 仍连接设备 ${devices.join('、')}，请先移除或改接设备 / devices ${devices.join(', ')} are attached to window ${id}`, { reason: 'windowDevices', windowId: id, devices });
     }
