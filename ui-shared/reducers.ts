@@ -8,6 +8,7 @@ import type {
   DisplaySnapshot,
   ManagerSnapshot,
   PadSnapshot,
+  PadTicket,
   PadTicketPayload,
   QueuePayload,
   StaffSnapshot,
@@ -92,7 +93,8 @@ export const displayReducers: Reducers<DisplaySnapshot, DisplayEvents> = {
 };
 
 export interface PadEvents {
-  call: CallPayload;
+  /** The hall display's call, its ticket carrying the service name as well. */
+  call: Omit<CallPayload, 'ticket'> & { ticket: PadTicket };
   serving: PadTicketPayload;
   finished: PadTicketPayload;
   window: WindowPayload;
@@ -104,7 +106,7 @@ export const padReducers: Reducers<PadSnapshot, PadEvents> = {
     const next: PadSnapshot = {
       ...s,
       seq: p.seq,
-      current: { id: p.ticket.id, number: p.ticket.number, sectionId: p.ticket.sectionId, status: 'called' },
+      current: { ...p.ticket, status: 'called' },
     };
     // Calling the next citizen ends the wait for the previous one's rating (the server does the same).
     delete next.awaitingRating;

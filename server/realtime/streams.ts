@@ -226,7 +226,9 @@ export class Realtime {
           const call = this.views.call(state, e.ticketId, e.windowId, e.recall, e.at);
           this.recentCalls = [call, ...this.recentCalls.filter((c) => c.ticket.id !== e.ticketId)].slice(0, RECENT_CALLS);
           display.emit('call', { seq: this.display.next(), ...call });
-          toPad(e.windowId, 'call', { ...call });
+          // The pad also says which service the citizen came for (the display does not need it).
+          const called = state.tickets.get(e.ticketId);
+          toPad(e.windowId, 'call', called ? { ...call, ticket: this.views.padTicket(state, called) } : { ...call });
           break;
         }
         case 'TicketStarted':

@@ -101,6 +101,12 @@ describe('pad and manager reducers (ui-shared/reducers.ts)', () => {
     expect(next.current).to.include({ number: 'A002', status: 'called' });
   });
 
+  it("keeps the called ticket's service for the pad to show", () => {
+    const c = call('t3', 'A003', 'w1', '2026-11-23T09:00:00+08:00', 2);
+    const next = padReducers.call(pad, { ...c, ticket: { ...c.ticket, serviceName: '企业设立登记' } });
+    expect(next.current).to.deep.equal({ id: 't3', number: 'A003', sectionId: 's1', serviceName: '企业设立登记', status: 'called' });
+  });
+
   it('takes the clerk from window updates, including a clerk signing out', () => {
     const withClerk = padReducers.window(pad, { seq: 2, window: win('w1', 1, { clerk: { name: '李*', staffNo: 'GZ2' } }) });
     expect(withClerk.clerk).to.deep.equal({ name: '李*', staffNo: 'GZ2' });

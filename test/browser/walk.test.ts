@@ -43,11 +43,11 @@ describe('a visit through every page (browser)', function () {
     await manager.locator('[data-kpi="served"] .m-kpi-value').waitFor();
     expect(await kpi(manager, 'served')).to.equal('0');
 
-    // Kiosk, portrait: 企业开办 needs no ID card and window 1 serves it.
+    // Kiosk, portrait: 企业开办 needs no ID card and window 1 serves it; the citizen picks 企业设立登记.
     const kiosk = await b.page({ width: 1080, height: 1920 });
     await kiosk.goto(`${url}/kiosk/?kiosk=kiosk-1`);
     await kiosk.getByRole('button', { name: /企业开办/ }).click();
-    await kiosk.getByRole('button', { name: /直接取号/ }).click();
+    await kiosk.locator('.k-service', { hasText: '企业设立登记' }).getByRole('button', { name: '取号' }).click();
     const numberEl = kiosk.locator('.k-ticket-number');
     await numberEl.waitFor();
     const number = (await numberEl.innerText()).trim();
@@ -70,11 +70,16 @@ describe('a visit through every page (browser)', function () {
     expect(await display.locator('.d-now-window').innerText()).to.contain(`${w1.number} 号窗口`);
     await expectText(display.locator(`.d-window[data-window="${w1.id}"] .d-window-current`), number);
 
-    // The pad at that window shows the called ticket.
+    // The pad at that window shows the called ticket and its service, then that it is being served.
     await expectText(pad.locator('.pad-ticket-number'), number);
+    expect(await pad.locator('.pad-ticket-label').innerText()).to.equal(`请 ${number} 号到本窗口办理`);
+    expect(await pad.locator('.pad-ticket-service').innerText()).to.equal('企业设立登记');
 
-    // Start and finish: the pad asks for a rating.
+    // Start and finish: the pad says it is serving, then asks for a rating.
     await desk.locator('.c-action[data-action="start"]:not([disabled])').click();
+    await pad.locator(`.pad-ticket.st-serving[data-ticket="${number}"]`).waitFor();
+    expect(await pad.locator('.pad-ticket-label').innerText()).to.equal('正在为您办理');
+    expect(await pad.locator('.pad-ticket-service').innerText()).to.equal('企业设立登记');
     await desk.locator('.c-action[data-action="finish"]:not([disabled])').click();
     await pad.locator('.pad-rating').waitFor();
     expect(await pad.locator('.pad-rating-ticket').innerText()).to.contain(number);
