@@ -596,6 +596,7 @@ function ErrorScreen({
       </svg>
       <h1 class="k-title">{errText(error.code, error.message)}</h1>
       <p class="k-lead">{t(r.hint)}</p>
+      {r.held.length > 0 && <p class="k-held">{t('kiosk.error.held', { numbers: r.held.join(' ') })}</p>}
       {r.offer && (
         <div class="k-offer">
           {r.offer.slots.length > 0 ? (

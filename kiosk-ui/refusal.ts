@@ -14,6 +14,8 @@ export interface Refusal {
   /** The citizen can fix it here and try again (e.g. place the card). */
   retry: 'card' | 'same' | null;
   offer: BookingOffer | null;
+  /** ID_LIMIT_SECTION: the numbers the card holder already holds in that section. */
+  held: string[];
 }
 
 const HINTS: Record<string, MessageKey> = {
@@ -37,11 +39,13 @@ export function refusalFor(code: string, details?: Record<string, unknown>): Ref
   const hint = HINTS[code] ?? (code.startsWith('ID_LIMIT') ? HINTS.ID_LIMIT! : 'kiosk.error.hint.OTHER');
   const retry = code === 'ID_REQUIRED' ? 'card' : code === 'NO_CARD_READ' ? 'card' : code === 'NETWORK' || code === 'TIMEOUT' ? 'same' : null;
   const offer = code === 'CAPACITY_EXHAUSTED' ? bookingOffer(details?.suggestion) : null;
-  return { code, hint, retry, offer };
+  const held = code === 'ID_LIMIT_SECTION' && Array.isArray(details?.held) ? details.held.filter((n): n is string => typeof n === 'string' && TICKET_NUMBER.test(n)) : [];
+  return { code, hint, retry, offer, held };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{2}:\d{2}$/;
+const TICKET_NUMBER = /^[A-Z]\d{3,}$/;
 
 /** Reads `details.suggestion` of CAPACITY_EXHAUSTED; a malformed one is dropped, never shown half-read. */
 export function bookingOffer(v: unknown): BookingOffer | null {

@@ -314,7 +314,10 @@ function issueTicket(s: HallState, cmd: Extract<Command, { type: 'IssueTicket' }
   if (idKey) {
     const live = ix.liveByIdSection.get(idSectionKey(idKey, section.id)) ?? 0;
     if (live >= rules.maxLiveTicketsPerSection) {
-      return refuse('ID_LIMIT_SECTION', '您在该业务已有未办结的号 / this ID already holds a live ticket here', { limit: rules.maxLiveTicketsPerSection });
+      // Refusals are rare, so the walk for the number the citizen already holds is only made here.
+      const held: string[] = [];
+      for (const t of s.tickets.values()) if (t.idKey === idKey && t.sectionId === section.id && isLive(t)) held.push(t.number);
+      return refuse('ID_LIMIT_SECTION', '您在该业务已有未办结的号 / this ID already holds a live ticket here', { limit: rules.maxLiveTicketsPerSection, held });
     }
     if ((ix.byIdDay.get(idKey) ?? 0) >= rules.maxTicketsPerDayPerId) {
       return refuse('ID_LIMIT_DAY', `每人每天最多取 ${rules.maxTicketsPerDayPerId} 个号 / daily ticket limit for this ID reached`, { limit: rules.maxTicketsPerDayPerId });

@@ -52,6 +52,40 @@ describe('kiosk with an ID card: booking, check-in and progress by card (browser
     if (SAVE_SCREENS) await p.screenshot({ path: join(root, 'docs', 'screens', file) });
   };
 
+  it('explains the limit when the card holder already has a live ticket in a section that needs the card, and takes and prints nothing', async () => {
+    const card = { ...SIM_CARD, idNumber: madeUpIdNumber(88), name: '司马小芳' };
+    const jobs = async () => ((await hall.running.devices.simOutput('kiosk-1-printer')).jobs as unknown[]).length;
+    const p = await kiosk(PORTRAIT, '?kiosk=kiosk-1');
+    const takeProperty = async () => {
+      await p.getByRole('button', { name: /不动产登记/ }).click();
+      await p.getByRole('button', { name: /直接取号/ }).click();
+      await p.getByText('请刷身份证', { exact: true }).waitFor();
+      // The card read at the prompt takes the ticket by itself.
+      await swipeCard(hall, 'kiosk-1', card);
+    };
+    await takeProperty();
+    await waitText(p.locator('.k-ticket-number'), /^C\d{3,}$/);
+    const first = (await p.locator('.k-ticket-number').innerText()).trim();
+    const issued = hall.running.hall.state.tickets.size;
+    const printed = await jobs();
+
+    await p.getByRole('button', { name: '完成', exact: true }).click();
+    await p.getByText('请选择要办理的业务').waitFor();
+    await takeProperty();
+    const err = p.locator('.k-error[data-code="ID_LIMIT_SECTION"]');
+    await err.waitFor();
+    expect(await err.locator('h1').innerText()).to.equal('您在该业务已有未办结的号票');
+    expect(await err.locator('.k-lead').innerText()).to.contain('请先办理或取消已有的号票');
+    expect(await err.locator('.k-held').innerText()).to.equal(`您已持有 ${first} 号，请留意叫号。`);
+    // Refused by the hall itself: no second ticket, nothing more printed, and the first ticket still live.
+    expect(hall.running.hall.state.tickets.size).to.equal(issued);
+    expect(await jobs()).to.equal(printed);
+    expect([...hall.running.hall.state.tickets.values()].find((t) => t.number === first)?.status).to.equal('waiting');
+    expect(await p.locator('body').innerText()).to.not.match(ID_LIKE).and.not.contain(card.name);
+    await shot(p, 'kiosk-limit-reached.png');
+    expect(p.errors).to.deep.equal([]);
+  });
+
   it('books in the card holder’s name when the card is placed at the confirmation, and shows the holder masked', async () => {
     const p = await kiosk(PORTRAIT, '?kiosk=kiosk-1');
     await p.locator('.k-more-item[data-more="book"]').click();

@@ -236,6 +236,13 @@ describe('kiosk refusals (kiosk-ui/refusal.ts)', () => {
     for (const [code, hint, retry] of cases) expect(refusalFor(code), code).to.include({ code, hint, retry });
   });
 
+  it('reads the numbers a card holder already holds from ID_LIMIT_SECTION, dropping anything that is no ticket number', () => {
+    expect(refusalFor('ID_LIMIT_SECTION', { limit: 1, held: ['C012'] }).held).to.deep.equal(['C012']);
+    expect(refusalFor('ID_LIMIT_SECTION', { held: ['C012', '<b>x</b>', 7, 'c1'] }).held).to.deep.equal(['C012']);
+    expect(refusalFor('ID_LIMIT_SECTION', { held: 'C012' }).held).to.deep.equal([]);
+    expect(refusalFor('ID_LIMIT_DAY', { held: ['C012'] }).held).to.deep.equal([]);
+  });
+
   it('reads the booking offer of CAPACITY_EXHAUSTED and drops malformed slots', () => {
     const r = refusalFor('CAPACITY_EXHAUSTED', {
       suggestion: {

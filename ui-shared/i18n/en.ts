@@ -134,6 +134,7 @@ export const en: Record<MessageKey, string> = {
   'kiosk.error.hint.ID_REQUIRED': 'Place your ID card on the reader and try again. No card with you? Please ask at the help desk.',
   'kiosk.error.hint.NO_CARD_READ': 'Make sure the card lies flat on the reader, wait a moment and try again.',
   'kiosk.error.hint.ID_LIMIT': 'This ID has reached its ticket limit. Please ask at the help desk.',
+  'kiosk.error.held': 'You already hold number {numbers}; please wait to be called.',
   'kiosk.error.hint.ID_LIMIT_SECTION': 'Finish or cancel your open ticket before taking a new one.',
   'kiosk.error.hint.ID_LIMIT_DAY': 'Each ID may take a limited number of tickets per day. Please come back tomorrow or ask at the help desk.',
   'kiosk.error.hint.CAPACITY_EXHAUSTED': 'All of today’s numbers for this area are taken.',

@@ -133,6 +133,7 @@ export const zh = {
   'kiosk.error.hint.ID_REQUIRED': '请将身份证放在读卡区后重新取号。未带身份证请到咨询台。',
   'kiosk.error.hint.NO_CARD_READ': '请确认身份证已平放在读卡区，稍等片刻后重试。',
   'kiosk.error.hint.ID_LIMIT': '同一证件的取号次数已达上限。如有疑问请到咨询台。',
+  'kiosk.error.held': '您已持有 {numbers} 号，请留意叫号。',
   'kiosk.error.hint.ID_LIMIT_SECTION': '请先办理或取消已有的号票，再取新号。',
   'kiosk.error.hint.ID_LIMIT_DAY': '同一证件每天取号次数有限，请明天再来或到咨询台咨询。',
   'kiosk.error.hint.CAPACITY_EXHAUSTED': '今天该业务的号源已经取完。',

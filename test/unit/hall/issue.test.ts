@@ -111,7 +111,8 @@ describe('issuing tickets', () => {
       const h = new Harness();
       h.signIn('w1');
       h.issue('A', { idKey: 'id-1' });
-      h.refused({ type: 'IssueTicket', sectionId: 'A', idKey: 'id-1' }, 'ID_LIMIT_SECTION', CITIZEN);
+      // The refusal names the number already held, so the kiosk can tell the citizen which one to wait for.
+      expect(h.refused({ type: 'IssueTicket', sectionId: 'A', idKey: 'id-1' }, 'ID_LIMIT_SECTION', CITIZEN).details).to.deep.include({ held: ['A001'] });
       expect(h.issue('A', { idKey: 'id-2' }).number).to.equal('A002');
       h.callNext('w1');
       h.refused({ type: 'IssueTicket', sectionId: 'A', idKey: 'id-1' }, 'ID_LIMIT_SECTION', CITIZEN);
@@ -127,7 +128,7 @@ describe('issuing tickets', () => {
       h.issue('A', { idKey: 'id-1' });
       h.callNext('w1');
       h.ok({ type: 'Transfer', windowId: 'w1', to: { sectionId: 'B' } });
-      h.refused({ type: 'IssueTicket', sectionId: 'B', idKey: 'id-1' }, 'ID_LIMIT_SECTION', CITIZEN);
+      expect(h.refused({ type: 'IssueTicket', sectionId: 'B', idKey: 'id-1' }, 'ID_LIMIT_SECTION', CITIZEN).details).to.deep.include({ held: ['A001'] });
       expect(h.issue('A', { idKey: 'id-1' }).number).to.equal('A002');
     });
 
