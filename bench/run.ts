@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientCommand, ClientReport, Group } from './clients.js';
 import { errorCode, freePort, JsonClient, memOf, openFilesLimit, sleep, startProcess, track, waitFor, type Mem, type ServerProcess } from './procs.js';
+import { pageWeights } from './pages.js';
 import { monoMs, round, roundSummary, summarize, type Summary } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -523,6 +524,9 @@ async function main(): Promise<void> {
     const memHallAfter = memOf(hall.proc.pid);
     const memBareAfter = memOf(bare.proc.pid);
 
+    log('3. page weights');
+    const pages = await pageWeights(hall.displayUrl.replace(/\/display$/, ''));
+
     const ratio = (a: number, b: number) => round(a / b, 2);
     const checks: Check[] = [
       {
@@ -569,6 +573,7 @@ async function main(): Promise<void> {
       fanout: { hall: fanHall, bare: fanBare, connectSeconds: fan.connectSeconds, lateReceipts: fan.late },
       issues: { hall: issHall, bare: issBare },
       memAtEnd: { hall: memHallAfter, bare: memBareAfter },
+      pages,
       loadAvgAtEnd: round(loadavg()[0]!, 2),
       checks,
     };
@@ -587,6 +592,9 @@ async function main(): Promise<void> {
       log(`  ${n}: ${r.reqPerSec} req/s, latency p50 ${r.latencyMs.p50} / p99 ${r.latencyMs.p99} / max ${r.latencyMs.max} ms, per second ${r.perSecond.join(' ')}${errs ? `, errors: ${errs}` : ''}`);
     }
     log(`RSS (idle → with clients → end; peak): hall ${fanHall.memIdle.rssMB} → ${fanHall.memWithClients.rssMB} → ${memHallAfter.rssMB} MB (peak ${memHallAfter.peakMB}); bare ${fanBare.memIdle.rssMB} → ${fanBare.memWithClients.rssMB} → ${memBareAfter.rssMB} MB (peak ${memBareAfter.peakMB})`);
+    const kB = (n: number) => round(n / 1024, 1);
+    log('page weights (HTML + JS + CSS on the wire; brotli / uncompressed; a repeat visit asks for the HTML only):');
+    for (const p of pages) log(`  ${p.page}: ${kB(p.compressedBytes)} kB / ${kB(p.plainBytes)} kB; repeat ${kB(p.repeatBytes)} kB (bundle ${p.bundleCacheControl})`);
     log('');
     for (const c of checks) {
       const vs = c.bare === null ? '' : `, bare ${c.bare} ${c.unit}`;

@@ -20,6 +20,7 @@ import type { KioskPrinting } from '../kiosk/printing.js';
 import { citizenRoutes } from './citizen.js';
 import { BODY_LIMIT_BYTES, bearer, identityOf, kioskOf, optionalClaimsOf, parse, requireKioskKey, toHallError } from './edge.js';
 import { withLeanTickets } from './lean.js';
+import { pageAssets, revalidate } from './page-assets.js';
 import { ticketIssuer, type TicketIssuer } from './tickets.js';
 import { mountTicketPage } from './ticket-page.js';
 import type { Manager } from '../manager/index.js';
@@ -357,7 +358,7 @@ export function createApp(o: AppOptions, issueTicket: TicketIssuer = ticketIssue
   // Pages: one static bundle per client, built by scripts/build-ui.mjs.
   for (const p of PAGES) {
     const dir = join(o.uiDir, p.path);
-    app.use(`/${p.path}`, express.static(dir, { index: 'index.html', maxAge: 0, fallthrough: true }));
+    app.use(`/${p.path}`, pageAssets(dir), express.static(dir, { index: 'index.html', maxAge: 0, fallthrough: true, setHeaders: revalidate }));
     app.get(`/${p.path}`, (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(301, `/${p.path}/`)));
   }
   mountTicketPage(app, o.uiDir);

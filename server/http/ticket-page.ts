@@ -5,6 +5,7 @@
 import express, { type Express } from 'express';
 import { join } from 'node:path';
 import { HallError } from '../errors.js';
+import { pageAssets, revalidate } from './page-assets.js';
 
 /** Ticket ids are `YYYYMMDD-A012`; anything else is not a ticket address. */
 const TICKET_ID = /^[0-9]{8}-[A-Z][0-9]{1,6}$/;
@@ -19,7 +20,8 @@ export function ticketQrUrl(ticketId: string, publicUrl: string | undefined, ori
 }
 
 export function mountTicketPage(app: Express, uiDir: string): void {
-  app.use('/ticket', express.static(join(uiDir, 'ticket'), { index: 'index.html', maxAge: 0, fallthrough: true }));
+  const dir = join(uiDir, 'ticket');
+  app.use('/ticket', pageAssets(dir), express.static(dir, { index: 'index.html', maxAge: 0, fallthrough: true, setHeaders: revalidate }));
   app.get('/ticket', (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(301, '/ticket/')));
   app.get('/t/:id', (req, res) => {
     const id = String(req.params.id);
