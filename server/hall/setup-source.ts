@@ -4,7 +4,7 @@
 // earlier setup stays in the history (audit log, journal) instead of silently overruling the edit. Device
 // settings follow the same rule (server/manager/devices.ts).
 
-import { createHash } from 'node:crypto';
+import { valueFingerprint } from '../fingerprint.js';
 import type { Logger } from '../log.js';
 import { HallError } from '../errors.js';
 import type { Hall } from './hall.js';
@@ -12,7 +12,7 @@ import type { HallSetup } from './types.js';
 
 /** A stable fingerprint of a configured setup (the loader builds it in a fixed key order). */
 export function setupFingerprint(setup: HallSetup): string {
-  return 'sha256:' + createHash('sha256').update(JSON.stringify(setup)).digest('hex');
+  return valueFingerprint(setup);
 }
 
 export type SetupAtStart =

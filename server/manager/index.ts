@@ -2,6 +2,7 @@
 // thresholds, audit trail, metrics and backup. The composition root opens one Manager and mounts its
 // router; other modules plug their data in through `devices`, `outbox` and `cases` providers.
 
+import { valueFingerprint } from '../fingerprint.js';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Low } from 'lowdb';
@@ -63,6 +64,15 @@ export interface ManagerOptions {
 
 interface SettingsDoc {
   alerts?: AlertThresholds;
+  /** Fingerprint of hall.json's `alerts` when `alerts` was saved: the thresholds were set against those. */
+  alertsSource?: string;
+  /** Thresholds saved here and set aside at a start because hall.json's `alerts` had been edited since. */
+  alertsSetAside?: { at: string; alerts: AlertThresholds; source?: string };
+}
+
+/** hall.json's `alerts` as a fingerprint (absent counts as a value too: adding the block is an edit). */
+function configuredAlerts(config: ManagerOptions['config']): string {
+  return valueFingerprint(config.alerts ?? null);
 }
 
 interface AuditRecord {
@@ -98,6 +108,7 @@ export class Manager {
     const { log: audit, records } = await AppendLog.open<AuditRecord>(path.join(dir, 'audit.ndjson'));
     if (audit.skipped) o.log.warn({ file: audit.file, skipped: audit.skipped }, 'audit log: unreadable lines skipped');
     const m = new Manager(o, alerts, settings, audit, records, await DeviceSettings.open(o.dataDir));
+    await m.followEditedThresholds();
     const hall = o.hall;
     for (const [name, src] of Object.entries(queueSources(() => hall.state, () => hall.setup, () => m.thresholds))) alerts.addSource(name, src);
     const wall = o.wallClock ?? Date.now;
@@ -147,9 +158,35 @@ export class Manager {
     return this.settings.data.alerts ?? this.o.config.alerts ?? DEFAULT_ALERTS;
   }
 
+  /**
+   * Thresholds saved from the page stand in for hall.json's `alerts` only while that block is what it was when
+   * they were saved, as the setup and the device settings do: an installer who edits the file afterwards
+   * means the file. The saved thresholds are then set aside (kept in settings.json), logged and audited.
+   */
+  private async followEditedThresholds(): Promise<void> {
+    const d = this.settings.data;
+    if (!d.alerts) return;
+    const configured = configuredAlerts(this.o.config);
+    if (d.alertsSource === configured) return;
+    if (d.alertsSource === undefined) {
+      // Saved before fingerprints were kept: made against the file as it is (nothing else is known).
+      d.alertsSource = configured;
+      await this.settings.write();
+      return;
+    }
+    d.alertsSetAside = { at: new Date(this.o.hall.now()).toISOString(), alerts: d.alerts, source: d.alertsSource };
+    delete d.alerts;
+    delete d.alertsSource;
+    await this.settings.write();
+    const detail = '告警阈值在 config/hall.json 中被修改，已按文件生效；页面保存的阈值另存于 manager/settings.json 的 alertsSetAside / hall.json alerts edited after thresholds were saved here: the file is in force, the saved thresholds are kept as alertsSetAside';
+    this.o.log.warn({ setAside: d.alertsSetAside.alerts }, 'alert thresholds saved from the manager set aside: config/hall.json alerts are in force');
+    await this.record('system', 'thresholds.files', detail);
+  }
+
   async setThresholds(t: AlertThresholds, by: string): Promise<void> {
     const before = this.thresholds;
     this.settings.data.alerts = t;
+    this.settings.data.alertsSource = configuredAlerts(this.o.config);
     await this.settings.write();
     const changed = (Object.keys(t) as (keyof AlertThresholds)[]).filter((k) => t[k] !== before[k]).map((k) => `${k}: ${before[k]} → ${t[k]}`);
     await this.record(by, 'thresholds.change', changed.join('; ') || '(unchanged)');

@@ -103,6 +103,49 @@ describe('the setup in force across restarts: live changes and edited config fil
     const rec = (await audit(hall, admin)).find((r) => r.action === 'setup.files-refused');
     expect(rec?.detail).to.match(/w12/);
   });
+
+  it('keeps thresholds saved in the page while hall.json alerts are unchanged, and lets an edited file win, audited', async () => {
+    let { hall, admin } = await start();
+    const fileAlerts = (await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body;
+    const saved = { ...fileAlerts, waitMinutes: fileAlerts.waitMinutes + 11 };
+    expect((await api(hall.url, 'PUT', '/api/v1/manager/thresholds', { token: admin, body: saved })).status).to.equal(200);
+    await stop();
+
+    // Another part of hall.json edited: the saved thresholds were not made against that, so they stay.
+    editJson(join(cfg, 'hall.json'), (d) => {
+      d.hall.notices = [...d.hall.notices, '新增公告'];
+      if (d.hall.noticesEn) d.hall.noticesEn = [...d.hall.noticesEn, 'A new notice'];
+    });
+    ({ hall, admin } = await start());
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body, 'saved thresholds kept').to.deep.equal(saved);
+    expect((await audit(hall, admin)).map((r) => r.action)).not.to.include('thresholds.files');
+    await stop();
+
+    // The alerts block edited: the file wins, the saved thresholds are set aside, and the audit log says so.
+    editJson(join(cfg, 'hall.json'), (d) => {
+      d.alerts = { ...d.alerts, pausedMinutes: 42 };
+    });
+    ({ hall, admin } = await start());
+    const inForce = (await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body;
+    expect(inForce).to.deep.equal({ ...fileAlerts, pausedMinutes: 42 });
+    const files = (await audit(hall, admin)).filter((r) => r.action === 'thresholds.files');
+    expect(files).to.have.length(1);
+    expect(files[0].by).to.equal('system');
+    const doc = JSON.parse(readFileSync(join(dataDir, 'manager', 'settings.json'), 'utf8'));
+    expect(doc.alertsSetAside.alerts).to.deep.equal(saved);
+    expect(doc.alerts).to.equal(undefined);
+    await stop();
+
+    // Once set aside, later starts keep the file, and a new save is again kept across a restart.
+    ({ hall, admin } = await start());
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body.pausedMinutes).to.equal(42);
+    expect((await audit(hall, admin)).filter((r) => r.action === 'thresholds.files')).to.have.length(1);
+    const again = { ...inForce, outboxBacklog: inForce.outboxBacklog + 5 };
+    expect((await api(hall.url, 'PUT', '/api/v1/manager/thresholds', { token: admin, body: again })).status).to.equal(200);
+    await stop();
+    ({ hall, admin } = await start());
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body).to.deep.equal(again);
+  });
 });
 
 describe('a live setup reaches the devices', function () {
