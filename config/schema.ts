@@ -402,12 +402,43 @@ export type SchemaMatchesDomain = [
 
 // ---------------------------------------------------------------- errors
 
-export interface ConfigIssue {
+/**
+ * What is wrong, for a page to say in its own language: `code` names the kind (zod's own codes, `origin`
+ * appended for sizes and types, e.g. `too_small.number`, or the hall's checks, e.g. `duplicate`), `params`
+ * fill the catalogue text. `message` stays the English text for logs and files.
+ */
+export interface IssueCode {
+  code?: string;
+  params?: Record<string, string | number>;
+}
+
+export interface ConfigIssue extends IssueCode {
   /** The file as the operator knows it, e.g. `config/sections.json`. */
   file: string;
   /** Field path inside the file, e.g. `sections[2].services[0].promisedLimitDays`; '' for the whole file. */
   path: string;
   message: string;
+}
+
+/** The code and catalogue parameters of a zod issue (see IssueCode). */
+export function zodIssueCode(issue: z.core.$ZodIssue): IssueCode {
+  switch (issue.code) {
+    case 'too_small':
+      return { code: `too_small.${issue.origin}`, params: { minimum: Number(issue.minimum) } };
+    case 'too_big':
+      return { code: `too_big.${issue.origin}`, params: { maximum: Number(issue.maximum) } };
+    case 'invalid_type':
+      // zod reports a missing field as a type error whose input was undefined.
+      return /received undefined$/.test(issue.message) ? { code: 'required' } : { code: `invalid_type.${issue.expected}` };
+    case 'invalid_format':
+      return { code: 'invalid_format' };
+    case 'invalid_value':
+      return { code: 'invalid_value', params: { values: issue.values.map((v) => String(v)).join(' / ') } };
+    case 'unrecognized_keys':
+      return { code: 'unknown_key' };
+    default:
+      return {};
+  }
 }
 
 export class ConfigError extends Error {
@@ -441,7 +472,7 @@ function zodIssues(file: string, error: z.ZodError): ConfigIssue[] {
     if (issue.code === 'unrecognized_keys') {
       // One issue per key so the path names the typo itself.
       for (const key of issue.keys) {
-        out.push({ file, path: formatPath([...issue.path, key]), message: 'unknown key (misspelt or misplaced?)' });
+        out.push({ file, path: formatPath([...issue.path, key]), message: 'unknown key (misspelt or misplaced?)', code: 'unknown_key' });
       }
       continue;
     }
@@ -449,7 +480,7 @@ function zodIssues(file: string, error: z.ZodError): ConfigIssue[] {
     if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
       message = `required (expected ${issue.expected})`;
     }
-    out.push({ file, path: formatPath(issue.path), message });
+    out.push({ file, path: formatPath(issue.path), message, ...zodIssueCode(issue) });
   }
   return out;
 }
@@ -594,13 +625,13 @@ function checkUnique<T>(
     const k = key(item);
     const first = seen.get(k);
     if (first === undefined) seen.set(k, i);
-    else issues.push({ file, path: path(i), message: `duplicate ${what} ${JSON.stringify(k)} (first at ${path(first)})` });
+    else issues.push({ file, path: path(i), message: `duplicate ${what} ${JSON.stringify(k)} (first at ${path(first)})`, code: 'duplicate', params: { value: String(k) } });
   });
 }
 
 function checkHours(hours: { open: string; close: string }, path: string, file: string, issues: ConfigIssue[]): void {
   if (hours.open >= hours.close) {
-    issues.push({ file, path: `${path}.close`, message: `must be later than open (${hours.open})` });
+    issues.push({ file, path: `${path}.close`, message: `must be later than open (${hours.open})`, code: 'close_after_open', params: { open: hours.open } });
   }
 }
 
@@ -609,13 +640,15 @@ function checkHallFile(h: z.output<typeof hallFileSchema>, file: string, issues:
   if (h.selfService.hours) checkHours(h.selfService.hours, 'selfService.hours', file, issues);
   checkUnique(h.kiosks, (k) => k.id, (i) => `kiosks[${i}].id`, 'kiosk id', file, issues);
   if (h.hall.noticesEn && h.hall.noticesEn.length !== h.hall.notices.length) {
-    issues.push({ file, path: 'hall.noticesEn', message: `must have one entry per notice (${h.hall.notices.length})` });
+    issues.push({ file, path: 'hall.noticesEn', message: `must have one entry per notice (${h.hall.notices.length})`, code: 'one_per_entry', params: { n: h.hall.notices.length } });
   }
   if (h.pad.negativeReasonsEn.length !== h.pad.negativeReasons.length) {
     issues.push({
       file,
       path: 'pad.negativeReasonsEn',
       message: `must have one entry per reason in negativeReasons (${h.pad.negativeReasons.length})`,
+      code: 'one_per_entry',
+      params: { n: h.pad.negativeReasons.length },
     });
   }
   checkUnique(h.pad.negativeReasons, (r) => r, (i) => `pad.negativeReasons[${i}]`, 'reason', file, issues);
@@ -640,6 +673,8 @@ function checkSections(
           file,
           path: `sections[${si}].services[${vi}].promisedLimitDays`,
           message: `must be ≤ legalLimitDays (${svc.legalLimitDays})`,
+          code: 'promised_over_legal',
+          params: { legal: svc.legalLimitDays },
         });
       }
     });
@@ -656,13 +691,15 @@ function checkSlots(
 ): void {
   s.appointmentSlots.forEach((slot, i) => {
     if (slot.start >= slot.end) {
-      issues.push({ file, path: `${at}.appointmentSlots[${i}].end`, message: `must be later than start (${slot.start})` });
+      issues.push({ file, path: `${at}.appointmentSlots[${i}].end`, message: `must be later than start (${slot.start})`, code: 'end_after_start', params: { start: slot.start } });
     }
     if (ticketingHours && (slot.start < ticketingHours.open || slot.end > ticketingHours.close)) {
       issues.push({
         file,
         path: `${at}.appointmentSlots[${i}]`,
         message: `must lie within ticketingHours ${ticketingHours.open}–${ticketingHours.close} (hall.json)`,
+        code: 'slot_outside_hours',
+        params: { open: ticketingHours.open, close: ticketingHours.close },
       });
     }
   });
@@ -676,6 +713,8 @@ function checkSlots(
         file,
         path: `${at}.appointmentSlots[${cur.i}].start`,
         message: `overlaps appointmentSlots[${prev.i}] (${prev.slot.start}–${prev.slot.end})`,
+        code: 'slot_overlap',
+        params: { start: prev.slot.start, end: prev.slot.end },
       });
     }
   }
@@ -696,17 +735,17 @@ function checkWindows(
     if (known) {
       w.sectionIds.forEach((sid, i) => {
         if (!known.has(sid)) {
-          issues.push({ file, path: `windows[${wi}].sectionIds[${i}]`, message: `no section has id ${JSON.stringify(sid)} (sections.json)` });
+          issues.push({ file, path: `windows[${wi}].sectionIds[${i}]`, message: `no section has id ${JSON.stringify(sid)} (sections.json)`, code: 'unknown_section', params: { id: sid } });
         }
       });
     }
     if (w.weights) {
       if (w.policy !== 'weighted') {
-        issues.push({ file, path: `windows[${wi}].weights`, message: `only used with policy "weighted" (policy is "${w.policy}")` });
+        issues.push({ file, path: `windows[${wi}].weights`, message: `only used with policy "weighted" (policy is "${w.policy}")`, code: 'weights_need_weighted' });
       }
       for (const sid of Object.keys(w.weights)) {
         if (!w.sectionIds.includes(sid)) {
-          issues.push({ file, path: `windows[${wi}].weights.${sid}`, message: 'names a section this window does not serve' });
+          issues.push({ file, path: `windows[${wi}].weights.${sid}`, message: 'names a section this window does not serve', code: 'weight_not_served' });
         }
       }
     }
@@ -717,7 +756,7 @@ function checkWindows(
     const served = new Set(windows.flatMap((w) => w.sectionIds));
     for (const s of sections) {
       if (!served.has(s.id)) {
-        issues.push({ file, path: 'windows', message: `no window serves section ${JSON.stringify(s.id)} (${s.prefix} ${s.name})` });
+        issues.push({ file, path: 'windows', message: `no window serves section ${JSON.stringify(s.id)} (${s.prefix} ${s.name})`, code: 'section_unserved', params: { prefix: s.prefix, name: s.name } });
       }
     }
   }
@@ -728,11 +767,11 @@ function checkCalendar(c: z.output<typeof calendarFileSchema>, file: string, iss
   checkUnique(c.workdays, (d) => d, (i) => `workdays[${i}]`, 'date', file, issues);
   const holidays = new Set(c.holidays);
   c.workdays.forEach((d, i) => {
-    if (holidays.has(d)) issues.push({ file, path: `workdays[${i}]`, message: `${d} is also listed as a holiday` });
+    if (holidays.has(d)) issues.push({ file, path: `workdays[${i}]`, message: `${d} is also listed as a holiday`, code: 'workday_is_holiday', params: { date: d } });
     // Weekdays are working days anyway: a weekday here is almost surely a typo.
     const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
     if (dow !== 0 && dow !== 6) {
-      issues.push({ file, path: `workdays[${i}]`, message: `${d} is a weekday; make-up workdays are Saturdays or Sundays` });
+      issues.push({ file, path: `workdays[${i}]`, message: `${d} is a weekday; make-up workdays are Saturdays or Sundays`, code: 'workday_is_weekday', params: { date: d } });
     }
   });
 }

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, asApiError } from '../ui-shared/api.js';
 import { errText, t } from '../ui-shared/page.js';
+import { issueText } from '../ui-shared/issue-text.js';
 import type { MessageKey } from '../ui-shared/i18n/index.js';
 import './devices.css';
 
@@ -44,6 +45,8 @@ interface Issue {
   path: string;
   message: string;
   field?: string;
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 /** Where each kind keeps its link and its place. */
@@ -350,7 +353,7 @@ function DeviceForm({
       onSaved(id);
     } catch (e) {
       const err = asApiError(e);
-      const list = Array.isArray(err.details?.issues) ? (err.details.issues as Issue[]) : [];
+      const list = Array.isArray(err.details?.issues) ? (err.details.issues as Issue[]).map((i) => ({ ...i, message: issueText(i) })) : [];
       setIssues(list);
       setError(list.length > 0 ? t('manager.dev.fixFields') : errText(err.code, err.message));
     } finally {

@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import type { HallSetup } from '../../server/hall/types.js';
 import { api, asApiError, type ApiError } from '../../ui-shared/api.js';
 import { isMessageKey, type Params } from '../../ui-shared/i18n/index.js';
+import { issueText } from '../../ui-shared/issue-text.js';
 import { errText, t } from '../../ui-shared/page.js';
 
 export type Setup = HallSetup;
@@ -41,10 +42,11 @@ export function issuesOf(err: ApiError): Issues {
   const out: Issues = {};
   const list = err.details?.issues;
   if (!Array.isArray(list)) return out;
-  for (const i of list as { path?: unknown; message?: unknown }[]) {
+  for (const i of list as { path?: unknown; message?: unknown; code?: unknown; params?: unknown }[]) {
     if (typeof i?.path !== 'string' || typeof i.message !== 'string') continue;
     const path = i.path.replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
-    out[path] = out[path] ? `${out[path]}; ${i.message}` : i.message;
+    const text = issueText({ message: i.message, code: i.code, params: i.params });
+    out[path] = out[path] ? `${out[path]}; ${text}` : text;
   }
   return out;
 }

@@ -5,12 +5,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AlertThresholdsView } from '../../server/manager/contract.js';
 import { t } from '../../ui-shared/page.js';
 import { useLoad } from '../load.js';
-import { Note, useSave } from './shared.js';
+import { FieldError, Note, OtherIssues, useSave } from './shared.js';
 
 export function Thresholds({ token }: { token: string }) {
   const [loaded, reload] = useLoad<AlertThresholdsView>('/manager/thresholds', token);
   const [form, setForm] = useState<AlertThresholdsView | null>(null);
-  const { note, busy, run } = useSave(token, reload);
+  const { note, issues, busy, run } = useSave(token, reload);
   useEffect(() => {
     if (loaded.data) setForm(loaded.data);
   }, [loaded.data]);
@@ -28,9 +28,21 @@ export function Thresholds({ token }: { token: string }) {
         }}
       >
         {numbers.map((k) => (
-          <label>
+          <label class={`m-th-field${issues[k] ? ' is-bad' : ''}`}>
             {t(`manager.th.${k}`)}
-            <input class="m-num" type="number" name={k} value={form[k]} onInput={(e) => setForm({ ...form, [k]: Number((e.target as HTMLInputElement).value) })} />
+            <input
+              class="m-num"
+              type="number"
+              name={k}
+              value={Number.isNaN(form[k]) ? '' : form[k]}
+              aria-invalid={issues[k] ? 'true' : undefined}
+              // An empty box is sent as it is (not as 0), so the server says what it needs at the field.
+              onInput={(e) => {
+                const v = (e.target as HTMLInputElement).value;
+                setForm({ ...form, [k]: v.trim() === '' ? Number.NaN : Number(v) });
+              }}
+            />
+            <FieldError issues={issues} path={k} />
           </label>
         ))}
         {flags.map((k) => (
@@ -43,6 +55,7 @@ export function Thresholds({ token }: { token: string }) {
           {t('manager.set.save')}
         </button>
         <Note note={note} />
+        <OtherIssues issues={issues} fields={[...numbers, ...flags]} />
       </form>
     </section>
   );

@@ -5,6 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import type { Accounts, TokenClaims } from '../auth/accounts.js';
+import { zodIssueCode } from '../../config/schema.js';
 import { HallError } from '../errors.js';
 import { identityKey, isValidIdNumber } from '../privacy.js';
 
@@ -12,7 +13,7 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value ?? {});
   if (!r.success) {
     const message = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new HallError('VALIDATION_FAILED', message, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    throw new HallError('VALIDATION_FAILED', message, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, ...zodIssueCode(i) })) });
   }
   return r.data;
 }

@@ -26,8 +26,8 @@ import {
   type DevicesConfig,
 } from '../../config/devices.js';
 import { checkDocscan, docscanDeviceSchema, docscanFileSchema, type DocscanConfig, type DocscanScannerConfig } from '../../config/docscan.js';
+import { zodIssueCode, type ConfigIssue } from '../../config/schema.js';
 import { checkLedbars, ledbarDeviceSchema, ledbarsFileSchema, type LedbarBusConfig, type LedbarsConfig } from '../../config/ledbars.js';
-import type { ConfigIssue } from '../../config/schema.js';
 import { ledbarCodecNames } from '../../drivers/ledbar/codecs.js';
 import { HallError } from '../errors.js';
 import type { WindowConfig } from '../hall/types.js';
@@ -91,7 +91,7 @@ interface DevicesDoc {
 
 const FILE = 'devices.json';
 type Places = { kiosks: readonly string[]; windows: readonly string[] };
-type Issue = { path: string; message: string; field?: string };
+type Issue = { path: string; message: string; field?: string; code?: string; params?: Record<string, string | number> };
 
 function familyOf(kind: unknown): DeviceFileKey {
   return kind === 'ledbar' ? 'ledbars' : kind === 'docscan' ? 'docscan' : 'devices';
@@ -109,7 +109,7 @@ export function checkDeviceList(
   list.forEach((d, i) => {
     const r = deviceSchema.safeParse(d);
     if (r.success) devices.push(r.data);
-    else for (const x of r.error.issues) issues.push({ file, path: `devices[${i}].${x.path.join('.')}`, message: x.message });
+    else for (const x of r.error.issues) issues.push({ file, path: `devices[${i}].${x.path.join('.')}`, message: x.message, ...zodIssueCode(x) });
   });
   if (issues.length === 0) checkDevices({ devices, agents }, places, file, issues);
   return issues.length ? { ok: false, issues } : { ok: true, devices };
@@ -119,7 +119,7 @@ export function checkDeviceList(
 export function checkLedbarSettings(value: unknown, windows: readonly WindowConfig[]): { ok: true; value: LedbarsConfig } | { ok: false; issues: ConfigIssue[] } {
   const file = 'ledbars';
   const r = ledbarsFileSchema.safeParse(value);
-  if (!r.success) return { ok: false, issues: r.error.issues.map((x) => ({ file, path: x.path.join('.'), message: x.message })) };
+  if (!r.success) return { ok: false, issues: r.error.issues.map((x) => ({ file, path: x.path.join('.'), message: x.message, ...zodIssueCode(x) })) };
   const issues: ConfigIssue[] = [];
   checkLedbars(r.data, windows, file, issues);
   return issues.length ? { ok: false, issues } : { ok: true, value: r.data };
@@ -129,7 +129,7 @@ export function checkLedbarSettings(value: unknown, windows: readonly WindowConf
 export function checkDocscanSettings(value: unknown, windows: readonly WindowConfig[]): { ok: true; value: DocscanConfig } | { ok: false; issues: ConfigIssue[] } {
   const file = 'docscan';
   const r = docscanFileSchema.safeParse(value);
-  if (!r.success) return { ok: false, issues: r.error.issues.map((x) => ({ file, path: x.path.join('.'), message: x.message })) };
+  if (!r.success) return { ok: false, issues: r.error.issues.map((x) => ({ file, path: x.path.join('.'), message: x.message, ...zodIssueCode(x) })) };
   const issues: ConfigIssue[] = [];
   checkDocscan(r.data, windows, file, issues);
   return issues.length ? { ok: false, issues } : { ok: true, value: r.data };
@@ -241,7 +241,7 @@ function refuseIssues(issues: ConfigIssue[], listPath: string, index: number): H
   const prefix = `${listPath}[${index}]`;
   const out: Issue[] = issues.map((i) => {
     const field = i.path === prefix ? '' : i.path.startsWith(`${prefix}.`) ? i.path.slice(prefix.length + 1) : undefined;
-    return { path: i.path, message: i.message, ...(field !== undefined ? { field: field.replace(/\.$/, '') } : {}) };
+    return { path: i.path, message: i.message, ...(i.code ? { code: i.code } : {}), ...(i.params ? { params: i.params } : {}), ...(field !== undefined ? { field: field.replace(/\.$/, '') } : {}) };
   });
   return new HallError('VALIDATION_FAILED', out.map((i) => `${i.path}: ${i.message}`).join('; '), { issues: out });
 }
@@ -328,7 +328,7 @@ export class DeviceSettings {
         let bus: LedbarBusConfig | null = null;
         if (body) {
           const r = ledbarDeviceSchema.safeParse({ ...body, id });
-          if (!r.success) throw refuseIssues(r.error.issues.map((x) => ({ file: 'ledbars', path: `buses[${buses.length}].${x.path.join('.')}`, message: x.message })), 'buses', buses.length);
+          if (!r.success) throw refuseIssues(r.error.issues.map((x) => ({ file: 'ledbars', path: `buses[${buses.length}].${x.path.join('.')}`, message: x.message, ...zodIssueCode(x) })), 'buses', buses.length);
           const { kind: _k, ...rest } = r.data;
           bus = rest;
           buses.push(bus);
@@ -347,7 +347,7 @@ export class DeviceSettings {
         const scanners: unknown[] = current.scanners.filter((s) => s.id !== id);
         if (body) {
           const r = docscanDeviceSchema.safeParse({ ...body, id });
-          if (!r.success) throw refuseIssues(r.error.issues.map((x) => ({ file: 'docscan', path: `scanners[${scanners.length}].${x.path.join('.')}`, message: x.message })), 'scanners', scanners.length);
+          if (!r.success) throw refuseIssues(r.error.issues.map((x) => ({ file: 'docscan', path: `scanners[${scanners.length}].${x.path.join('.')}`, message: x.message, ...zodIssueCode(x) })), 'scanners', scanners.length);
           const { kind: _k, ...rest } = r.data;
           scanners.push(rest);
         }

@@ -233,7 +233,7 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
   const changeSetup = async (req: Request, res: Response, next: HallSetup, summary: string, focus?: { at: string; as?: string }) => {
     const checked = checkSetup(next);
     if (!checked.ok) {
-      const issues = checked.issues.map((i) => ({ path: relativePath(i.path, focus), message: i.message }));
+      const issues = checked.issues.map((i) => ({ path: relativePath(i.path, focus), message: i.message, ...(i.code ? { code: i.code } : {}), ...(i.params ? { params: i.params } : {}) }));
       throw new HallError('VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
     }
     const by = who(req);
@@ -343,7 +343,7 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     const { windowIds, service, ...fields } = body;
     for (const [k, wid] of windowIds.entries()) {
       if (!setup.windows.some((w) => w.id === wid)) {
-        throw new HallError('VALIDATION_FAILED', `windowIds.${k}: 未知窗口 ${wid} / unknown window`, { issues: [{ path: `windowIds.${k}`, message: `unknown window ${wid}` }] });
+        throw new HallError('VALIDATION_FAILED', `windowIds.${k}: 未知窗口 ${wid} / unknown window`, { issues: [{ path: `windowIds.${k}`, message: `unknown window ${wid}`, code: 'unknown_window', params: { id: wid } }] });
       }
     }
     const section = { ...fields, services: [service] } as Section;
@@ -423,7 +423,7 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     const other = accounts.list().find((a) => a.staffNo === staffNo && a.username !== username);
     if (other) {
       const message = `工号 ${staffNo} 已由 ${other.username} 使用 / staff number used by ${other.username}`;
-      throw new HallError('VALIDATION_FAILED', `staffNo: ${message}`, { issues: [{ path: 'staffNo', message }] });
+      throw new HallError('VALIDATION_FAILED', `staffNo: ${message}`, { issues: [{ path: 'staffNo', message, code: 'staff_no_taken', params: { username: other.username } }] });
     }
   };
 

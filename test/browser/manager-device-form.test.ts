@@ -56,7 +56,7 @@ describe('device settings form on the manager page (browser)', function () {
     await form.getByRole('button', { name: '保存' }).click();
     const portError = form.locator('[data-error-for="link.port"]');
     await portError.waitFor();
-    expect(await portError.innerText()).to.match(/65535/);
+    expect(await portError.innerText()).to.equal('不能大于 65535');
     expect(await form.locator('.form-error').last().innerText()).to.equal('请修改标红的项目');
     expect(await card.locator('tr[data-device-row="ledbus-2"]').count()).to.equal(0);
     await shot('manager-device-form-error.png', '.m-dev-config .m-dev-form');

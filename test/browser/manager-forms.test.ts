@@ -50,7 +50,7 @@ describe('manager setup forms (browser)', function () {
     await wf.locator('input[name="name"]').fill('市政综合窗口');
     await wf.locator('input[name="sectionId"][value="tax"]').check();
     await wf.getByRole('button', { name: '新增' }).click();
-    await waitText(wf.locator('[data-field-error="number"]'), /duplicate window number 12/);
+    await waitText(wf.locator('[data-field-error="number"]'), '与前面重复：12');
     await shot(p, 'manager-form-window.png', '.m-windows');
     await wf.locator('input[name="number"]').fill('13');
     await wf.getByRole('button', { name: '新增' }).click();
@@ -160,7 +160,7 @@ describe('manager setup forms (browser)', function () {
     const form = svc.locator('.m-svc-form[data-service="E02"]');
     await form.locator('input[name="promisedLimitDays"]').fill('400');
     await form.getByRole('button', { name: '保存' }).click();
-    await form.locator('[data-field-error="promisedLimitDays"]').waitFor();
+    await waitText(form.locator('[data-field-error="promisedLimitDays"]'), '不能大于 365');
     await form.locator('input[name="promisedLimitDays"]').fill('0');
     await form.locator('input[name="fees"]').fill('免收工本费（2026 年起）');
     await form.locator('[data-act="add-material"]').click();
@@ -184,7 +184,7 @@ describe('manager setup forms (browser)', function () {
     const acc = p.locator('tr[data-account="staff5"]');
     await acc.locator('input[name="staffNo"]').fill('GZ0101');
     await acc.locator('[data-act="profile"]').click();
-    await waitText(acc.locator('[data-field-error="staffNo"]'), /staff1/);
+    await waitText(acc.locator('[data-field-error="staffNo"]'), '该工号已由 staff1 使用');
     await acc.locator('input[name="name"]').fill('陈静怡');
     await acc.locator('input[name="staffNo"]').fill('GZ0155');
     await acc.locator('[data-act="profile"]').click();
@@ -198,7 +198,7 @@ describe('manager setup forms (browser)', function () {
     const workdays = await cal.locator('textarea[name="workdays"]').inputValue();
     await cal.locator('textarea[name="workdays"]').fill(`${workdays}\n2026-12-02`);
     await cal.getByRole('button', { name: '保存' }).click();
-    await waitText(cal.locator('[data-field-error="workdays"]'), /^2026-12-02: 2026-12-02 is a weekday/);
+    await waitText(cal.locator('[data-field-error="workdays"]'), /^2026-12-02: 2026-12-02 是工作日；调休上班日应为周六或周日/);
     await cal.locator('textarea[name="workdays"]').fill(workdays);
     const holidays = await cal.locator('textarea[name="holidays"]').inputValue();
     await cal.locator('textarea[name="holidays"]').fill(`${holidays}\n2026-12-31`);

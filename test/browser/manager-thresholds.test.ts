@@ -1,0 +1,86 @@
+// The alert thresholds form in real Chromium against a hall whose clock the test sets: a value out of range
+// or left empty is refused at its field, in Chinese; a saved value is in force at once, so a ticket waiting
+// 12 minutes, under the file's 30, raises a wait alert on the dashboard once the form says 10; the change is
+// in the audit log.
+
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { buildUi, root } from '../../scripts/build-ui.mjs';
+import { browserOrSkip, type Browser, type TestPage } from '../support/browser.js';
+import { api, login, startTestHall, type TestHall } from '../support/hall.js';
+import { waitText } from './helpers.js';
+
+describe('manager alert thresholds form (browser)', function () {
+  this.timeout(90_000);
+  let browser: Browser | undefined;
+  let hall: TestHall;
+  let clock = Date.parse('2026-11-23T10:00:00+08:00');
+  let p: TestPage | undefined;
+
+  before(async function () {
+    browser = await browserOrSkip(this);
+    await buildUi();
+    hall = await startTestHall({ now: () => clock });
+  });
+  after(async () => {
+    await p?.close();
+    await browser?.close();
+    await hall?.close();
+  });
+
+  it('refuses bad values at their field and puts a saved threshold in force at once: a wait alert rises under the new value', async () => {
+    const issued = await api(hall.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax' } });
+    expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
+    const number = issued.body.ticket.number as string;
+    clock = Date.parse('2026-11-23T10:12:00+08:00');
+
+    p = await browser!.page({ width: 1600, height: 1000 });
+    await p.goto(`${hall.url}/manager/`);
+    await p.getByLabel('用户名').fill('admin');
+    await p.getByLabel('密码').fill('admin123');
+    await p.getByRole('button', { name: '登录' }).click();
+    await p.locator('.m-kpis').waitFor();
+    // Waiting 12 minutes is under the file's 30: no wait alert yet.
+    expect(await p.locator('.m-alert[data-alert="wait"]').count()).to.equal(0);
+
+    await p.getByRole('tab', { name: '配置' }).click();
+    const form = p.locator('.m-thresholds');
+    const wait = form.locator('input[name="waitMinutes"]');
+    await wait.waitFor();
+    expect(await wait.inputValue()).to.equal('30');
+
+    await wait.fill('0');
+    await form.getByRole('button', { name: '保存' }).click();
+    await waitText(form.locator('[data-field-error="waitMinutes"]'), '不能小于 1');
+    expect(await wait.getAttribute('aria-invalid')).to.equal('true');
+    await wait.fill('');
+    await form.getByRole('button', { name: '保存' }).click();
+    await waitText(form.locator('[data-field-error="waitMinutes"]'), '请填写数字');
+    await form.locator('input[name="pausedMinutes"]').fill('481');
+    await wait.fill('10');
+    await form.getByRole('button', { name: '保存' }).click();
+    await waitText(form.locator('[data-field-error="pausedMinutes"]'), '不能大于 480');
+    expect(await form.locator('[data-field-error="waitMinutes"]').count(), 'the fixed field is clear').to.equal(0);
+    const admin = await login(hall.url, 'admin', 'admin123');
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body.waitMinutes, 'nothing saved while refused').to.equal(30);
+    if (process.env.SCREENSHOTS === '1') await form.screenshot({ path: join(root, 'docs', 'screens', 'manager-thresholds-error.png') });
+
+    await form.locator('input[name="pausedMinutes"]').fill('20');
+    await form.getByRole('button', { name: '保存' }).click();
+    await waitText(form.locator('.m-saved'), '已生效');
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body).to.include({ waitMinutes: 10, pausedMinutes: 20 });
+
+    // The dashboard raises the wait alert for the ticket under the new threshold, without a reload.
+    await p.getByRole('tab', { name: '实时监控' }).click();
+    const alert = p.locator('.m-alert[data-alert="wait"]');
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.innerText()).to.contain('税务');
+
+    const audit = (await api(hall.url, 'GET', '/api/v1/manager/audit', { token: admin })).body as { action: string; detail: string }[];
+    const change = audit.filter((r) => r.action === 'thresholds.change');
+    expect(change).to.have.length(1);
+    expect(change[0]!.detail).to.contain('waitMinutes: 30 → 10').and.contain('pausedMinutes: 15 → 20');
+    expect(number).to.match(/^E\d{3,}$/);
+    expect(p.errors).to.deep.equal([]);
+  });
+});
