@@ -48,6 +48,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface StartOptions {
   dataDir: string;
+  /** How often the device list's moving counters go to managers (default 5 s; tests set it long). */
+  devicesPushMs?: number;
   port?: number;
   host?: string;
   demo?: boolean;
@@ -295,7 +297,7 @@ export async function startHall(opts: StartOptions): Promise<RunningHall> {
   realtime.setManagerExtra(() => ({ alerts: manager.alertsPayload(), central: central.link.status(), supervision: caseModule.cases.supervision(hall.now(), manager.thresholds.caseWarnDays), devices: devices.list() }));
   manager.alerts.onChange(() => realtime.emitManager('alerts', { ...manager.alertsPayload() }));
   caseModule.superviseTo((report) => realtime.emitManager('supervision', { report }), () => manager.thresholds.caseWarnDays);
-  const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kiosks: config.kiosks, emitManager: (n, b) => realtime.emitManager(n, b) });
+  const deviceStreams = new DeviceStreams(realtime.io, { devices, hall, accounts, log, demo, kiosks: config.kiosks, emitManager: (n, b) => realtime.emitManager(n, b), ...(opts.devicesPushMs ? { pushEveryMs: opts.devicesPushMs } : {}) });
   // The console hears its own window's card reader and code scanner (/desk).
   startWindowDesk(realtime.io, {
     subscribe: (h) => {

@@ -83,6 +83,8 @@ export interface DeviceServiceEvents {
   cardError: [read: CardErrorRead];
   scan: [read: ScanRead];
   health: [device: DeviceView];
+  /** A device left the registry (removed or replaced live): lists of devices are out of date. */
+  removed: [device: { id: string; attachedTo?: string }];
 }
 
 /** What the registry needs of the agent hub (server/devices/agents.ts) for live changes. */
@@ -236,7 +238,15 @@ export class DeviceService extends TypedEmitter<DeviceServiceEvents> {
 
   /** Takes a registry entry out (a LED bus or document scanner its module closed); its health events stop. */
   unregister(id: string): void {
+    const d = this.devices.get(id);
+    if (!d) return;
     this.devices.delete(id);
+    this.emit('removed', this.gone(d));
+  }
+
+  private gone(d: RegisteredDevice): { id: string; attachedTo?: string } {
+    const v = this.view(d);
+    return v.attachedTo ? { id: v.id, attachedTo: v.attachedTo } : { id: v.id };
   }
 
   /** The agent hub, which builds and drops the registry's devices that hang off agents. */
@@ -258,6 +268,7 @@ export class DeviceService extends TypedEmitter<DeviceServiceEvents> {
     const touched = new Set<string>();
     if (old) {
       this.devices.delete(id);
+      this.emit('removed', this.gone(old));
       for (const [place, p] of this.printers) if (p.deviceId === id) this.printers.delete(place);
       for (const [place, r] of this.identities) if (r.deviceId === id) this.identities.delete(place);
       if (oldOnAgent) touched.add(host!.drop(id));

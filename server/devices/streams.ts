@@ -28,6 +28,8 @@ export interface DeviceStreamsOptions {
    * unnumbered, on connect and on change (for a server without the manager stream's numbering).
    */
   emitManager?: (name: string, body: Record<string, unknown>) => void;
+  /** How often moving counters are sent (default DEVICES_PUSH_MS); status changes and removals go at once. */
+  pushEveryMs?: number;
 }
 
 /** Counters move all the time; the manager gets them at most this often. */
@@ -121,7 +123,14 @@ export class DeviceStreams {
         this.kiosk.to(d.attachedTo).emit('devices', o.devices.list().filter((x) => x.attachedTo === d.attachedTo));
       }
     });
-    this.timer = setInterval(() => this.push(false), DEVICES_PUSH_MS);
+    // A device removed live leaves every list at once, as a status change would.
+    o.devices.on('removed', (d) => {
+      this.queuePush();
+      if (d.attachedTo && this.isKiosk(d.attachedTo)) {
+        this.kiosk.to(d.attachedTo).emit('devices', o.devices.list().filter((x) => x.attachedTo === d.attachedTo));
+      }
+    });
+    this.timer = setInterval(() => this.push(false), o.pushEveryMs ?? DEVICES_PUSH_MS);
     this.timer.unref();
   }
 
