@@ -693,7 +693,8 @@ function checkSlots(
     if (slot.start >= slot.end) {
       issues.push({ file, path: `${at}.appointmentSlots[${i}].end`, message: `must be later than start (${slot.start})`, code: 'end_after_start', params: { start: slot.start } });
     }
-    if (ticketingHours && (slot.start < ticketingHours.open || slot.end > ticketingHours.close)) {
+    // Hours that close before they open are reported on their own; every slot would also fall outside.
+    if (ticketingHours && ticketingHours.open < ticketingHours.close && (slot.start < ticketingHours.open || slot.end > ticketingHours.close)) {
       issues.push({
         file,
         path: `${at}.appointmentSlots[${i}]`,

@@ -6,6 +6,7 @@ import { useLoad } from '../load.js';
 import { Accounts } from './accounts.js';
 import { CalendarCard } from './calendar.js';
 import { Devices } from '../devices.js';
+import { RulesCard } from './rules.js';
 import { SectionsCard } from './sections.js';
 import { Services } from './services.js';
 import { SetupJson } from './setup-json.js';
@@ -28,6 +29,7 @@ export function SettingsTab({ token }: { token: string }) {
           <Accounts token={token} />
           <Devices token={token} />
           <Services setup={s} token={token} onSaved={reload} />
+          <RulesCard setup={s} token={token} onSaved={reload} />
           <CalendarCard calendar={s.calendar} token={token} onSaved={reload} />
           <SetupJson setup={s} token={token} onSaved={reload} />
         </>

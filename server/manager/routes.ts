@@ -3,7 +3,7 @@
 
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { alertsSchema, checkSetup } from '../../config/schema.js';
+import { alertsSchema, checkSetup, rulesSchema } from '../../config/schema.js';
 import type { Accounts, TokenClaims } from '../auth/accounts.js';
 import { HallError } from '../errors.js';
 import { localDay, toIso } from '../hall/calendar.js';
@@ -27,6 +27,9 @@ const followUpBody = z.strictObject({
   reply: note.optional(),
   close: z.boolean().optional(),
 });
+const rulesBody = rulesSchema;
+const HM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const hoursBody = z.strictObject({ hours: z.strictObject({ open: HM, close: HM }).nullable() });
 const setupBody = z.strictObject({ setup: z.unknown(), summary: z.string().trim().min(1).max(200).optional() });
 // Setup items as the forms send them. The whole setup is checked again by checkSetup after the change, so
 // these only keep out what is not even the right shape; cross-field rules live in one place (config/).
@@ -407,6 +410,24 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     }
     const sections = setup.sections.map((x, k) => (k === si ? { ...x, services: x.services.filter((v) => v.code !== code) } : x));
     await changeSetup(req, res, { ...setup, sections }, `service ${code} removed from ${section.id}`);
+  });
+
+  // Queue rules (叫号与取号规则) as a whole: each value is checked as hall.json's rules are. The summary lists
+  // what changed, for the audit log.
+  r.put('/manager/rules', async (req, res) => {
+    const body = parse(rulesBody, req.body);
+    const setup = hall.setup;
+    const changed = (Object.keys(body) as (keyof typeof body)[]).filter((k) => body[k] !== setup.rules[k]).map((k) => `${k} ${setup.rules[k]} → ${body[k]}`);
+    await changeSetup(req, res, { ...setup, rules: body }, `rules: ${changed.join(', ') || 'unchanged'}`, { at: 'rules' });
+  });
+
+  // Ticketing hours on working days, or none (tickets at any hour). Booking slots must lie within them.
+  r.put('/manager/ticketing-hours', async (req, res) => {
+    const body = parse(hoursBody, req.body);
+    const setup = hall.setup;
+    const hours = body.hours;
+    const summary = hours ? `ticketing hours ${hours.open}–${hours.close}` : 'ticketing hours: any time';
+    await changeSetup(req, res, { ...setup, ticketingHours: hours }, summary, { at: 'ticketingHours', as: 'hours' });
   });
 
   r.put('/manager/calendar', async (req, res) => {

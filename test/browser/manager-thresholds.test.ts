@@ -83,4 +83,43 @@ describe('manager alert thresholds form (browser)', function () {
     expect(number).to.match(/^E\d{3,}$/);
     expect(p.errors).to.deep.equal([]);
   });
+  it('changes queue rules and ticketing hours in their form: each refusal at its field, each saved value in force', async () => {
+    await p!.getByRole('tab', { name: '配置' }).click();
+    const card = p!.locator('.m-rules');
+    const perDay = card.locator('input[name="maxTicketsPerDayPerId"]');
+    await perDay.waitFor();
+    expect(await perDay.inputValue()).to.equal('3');
+    await perDay.fill('99');
+    await card.locator('[data-act="save-rules"]').click();
+    await waitText(card.locator('[data-field-error="maxTicketsPerDayPerId"]'), '不能大于 50');
+    await perDay.fill('5');
+    await card.locator('[data-act="save-rules"]').click();
+    await waitText(card.locator('form.m-form-grid .m-saved'), '已生效');
+    const admin = await login(hall.url, 'admin', 'admin123');
+    expect((await api(hall.url, 'GET', '/api/v1/manager/setup', { token: admin })).body.rules.maxTicketsPerDayPerId).to.equal(5);
+
+    // The demo hall takes tickets at any hour; a window of hours that closes before it opens is refused.
+    const anyTime = card.locator('input[name="anyTime"]');
+    expect(await anyTime.isChecked()).to.equal(true);
+    await anyTime.uncheck();
+    await card.locator('input[name="open"]').fill('09:00');
+    await card.locator('input[name="close"]').fill('08:00');
+    await card.locator('[data-act="save-hours"]').click();
+    await waitText(card.locator('[data-field-error="hours.close"]'), '须晚于开始时间 09:00');
+    // Hours that leave out a booking slot are refused too, with the slot named.
+    await card.locator('input[name="open"]').fill('09:30');
+    await card.locator('input[name="close"]').fill('17:30');
+    await card.locator('[data-act="save-hours"]').click();
+    await waitText(card.locator('[data-field-error="slots"]'), /^有 \d+ 个预约时段不在该取号时间内：取号时间须包含全部预约时段（最早 09:00 开始，最晚 17:00 结束）$/);
+    if (process.env.SCREENSHOTS === '1') await card.screenshot({ path: join(root, 'docs', 'screens', 'manager-rules.png') });
+    await card.locator('input[name="open"]').fill('08:30');
+    await card.locator('input[name="close"]').fill('17:30');
+    await card.locator('[data-act="save-hours"]').click();
+    await waitText(card.locator('form.m-hours .m-saved'), '已生效');
+    // At 17:45 the hall refuses tickets at once.
+    clock = Date.parse('2026-11-23T17:45:00+08:00');
+    const closed = await api(hall.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax' } });
+    expect([closed.status, closed.body.error.code]).to.deep.equal([409, 'SECTION_CLOSED']);
+    expect(p!.errors).to.deep.equal([]);
+  });
 });

@@ -186,6 +186,46 @@ describe('manager setup forms: windows, sections and services live', () => {
     expect(t.number).to.equal('H001');
   });
 
+  it('changes the queue rules and the ticketing hours live: refused per field with the kind of problem, in force for the next command, audited', async () => {
+    const rules = (await as('GET', '/setup')).body.rules;
+    const tooMany = await as('PUT', '/rules', { ...rules, maxTicketsPerDayPerId: 99 });
+    expect(tooMany.status).to.equal(400);
+    expect(tooMany.body.error.details.issues).to.deep.equal([
+      { path: 'maxTicketsPerDayPerId', message: tooMany.body.error.details.issues[0].message, code: 'too_big.number', params: { maximum: 50 } },
+    ]);
+    const missing = await as('PUT', '/rules', { ...rules, maxRecalls: undefined });
+    expect(missing.body.error.details.issues[0]).to.include({ path: 'maxRecalls', code: 'required' });
+
+    // No recall allowed: the clerk's recall is refused at once under the new rule.
+    expect((await as('PUT', '/rules', { ...rules, maxRecalls: 0 })).status).to.equal(200);
+    const clerk = await login(h.url, 'staff1', 'staff123', 'w1');
+    expect((await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'company' } })).status).to.equal(201);
+    expect((await api(h.url, 'POST', '/api/v1/windows/w1/call-next', { token: clerk })).status).to.equal(200);
+    const refused = await api(h.url, 'POST', '/api/v1/windows/w1/recall', { token: clerk });
+    expect([refused.status, refused.body.error.code]).to.deep.equal([409, 'RECALL_LIMIT']);
+    expect((await as('PUT', '/rules', { ...rules, maxRecalls: 2 })).status).to.equal(200);
+    expect((await api(h.url, 'POST', '/api/v1/windows/w1/recall', { token: clerk })).status).to.equal(200);
+
+    // Hours: closing before opening is refused at the closing field; 09:00–17:00 closes ticketing at 08:30.
+    const backwards = await as('PUT', '/ticketing-hours', { hours: { open: '09:00', close: '08:00' } });
+    expect(backwards.status).to.equal(400);
+    const closeIssue = backwards.body.error.details.issues.find((i: { path: string }) => i.path === 'hours.close');
+    expect(closeIssue).to.deep.include({ code: 'close_after_open', params: { open: '09:00' } });
+    const badTime = await as('PUT', '/ticketing-hours', { hours: { open: '9点', close: '17:00' } });
+    expect(badTime.body.error.details.issues[0]).to.include({ path: 'hours.open', code: 'invalid_format' });
+    expect((await as('PUT', '/ticketing-hours', { hours: { open: '09:00', close: '17:00' } })).status).to.equal(200);
+    const closed = await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'company' } });
+    expect([closed.status, closed.body.error.code]).to.deep.equal([409, 'SECTION_CLOSED']);
+    expect((await as('PUT', '/ticketing-hours', { hours: null })).status).to.equal(200);
+    expect((await api(h.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'company' } })).status).to.equal(201);
+
+    const log = await audit();
+    expect(log).to.include('rules: maxRecalls 2 → 0');
+    expect(log).to.include('rules: maxRecalls 0 → 2');
+    expect(log).to.include('ticketing hours 09:00–17:00');
+    expect(log).to.include('ticketing hours: any time');
+  });
+
   it("edits a staff member's name and staff number; a staff number held by another account is refused on that field", async () => {
     const ok = await as('PATCH', '/accounts/staff3', { name: '王晓燕', staffNo: 'GZ0199' });
     expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
