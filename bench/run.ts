@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClientCommand, ClientReport, Group } from './clients.js';
 import { errorCode, freePort, JsonClient, memOf, openFilesLimit, sleep, startProcess, track, waitFor, type Mem, type ServerProcess } from './procs.js';
 import { pageWeights } from './pages.js';
+import { benchPick } from './pick.js';
 import { monoMs, round, roundSummary, summarize, type Summary } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -527,6 +528,9 @@ async function main(): Promise<void> {
     log('3. page weights');
     const pages = await pageWeights(hall.displayUrl.replace(/\/display$/, ''));
 
+    log('4. call-next pick on a long day (in this process; the walk of the day as the baseline)');
+    const pick = benchPick();
+
     const ratio = (a: number, b: number) => round(a / b, 2);
     const checks: Check[] = [
       {
@@ -574,6 +578,7 @@ async function main(): Promise<void> {
       issues: { hall: issHall, bare: issBare },
       memAtEnd: { hall: memHallAfter, bare: memBareAfter },
       pages,
+      pick,
       loadAvgAtEnd: round(loadavg()[0]!, 2),
       checks,
     };
@@ -595,6 +600,7 @@ async function main(): Promise<void> {
     const kB = (n: number) => round(n / 1024, 1);
     log('page weights (HTML + JS + CSS on the wire; brotli / uncompressed; a repeat visit asks for the HTML only):');
     for (const p of pages) log(`  ${p.page}: ${kB(p.compressedBytes)} kB / ${kB(p.plainBytes)} kB; repeat ${kB(p.repeatBytes)} kB (bundle ${p.bundleCacheControl})`);
+    log(`call-next pick, ${pick.tickets} tickets of which ${pick.waiting} wait: over the queued ${pick.indexedUs} µs, walking the day ${pick.walkUs} µs (${pick.ratio}×)`);
     log('');
     for (const c of checks) {
       const vs = c.bare === null ? '' : `, bare ${c.bare} ${c.unit}`;

@@ -226,7 +226,7 @@ export class Views {
   staff(state: HallState, windowId: string, seq: number, now: number): StaffSnapshot | undefined {
     const w = this.windowConfig(windowId);
     if (!w) return undefined;
-    const queue: StaffQueueItem[] = windowQueue(state, this.setup, windowId, now).map((t) => {
+    const queue: StaffQueueItem[] = windowQueue(state, this.setup, windowId, now, this.#queues.allQueued(state)).map((t) => {
       const item: StaffQueueItem = {
         id: t.id,
         number: t.number,

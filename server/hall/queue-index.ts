@@ -109,6 +109,17 @@ export class QueueIndex {
     return out;
   }
 
+  /** Every queued ticket of the state, section by section (call-next picks among these). */
+  allQueued(state: HallState): Ticket[] {
+    this.follow(state.tickets);
+    const out: Ticket[] = [];
+    for (const line of this.#lines.values()) {
+      for (const e of line.entries) if (e.live) out.push(state.tickets.get(e.id)!);
+      for (const id of line.others) out.push(state.tickets.get(id)!);
+    }
+    return out;
+  }
+
   private simulated(state: HallState, setup: HallSetup, t: Ticket, now: number): number {
     const second = Math.floor(now / 1000);
     let memo = this.#simulated;

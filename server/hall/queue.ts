@@ -273,13 +273,18 @@ export function findSection(setup: HallSetup, sectionId: string): Section | unde
 }
 
 /** Queued tickets that this window may call: its sections', or those transferred to it by id. */
-export function eligibleAt(state: HallState, win: WindowConfig): Ticket[] {
+/**
+ * The tickets this window may call, in issue order. `queued`, when given, holds every queued ticket of the
+ * state (a QueueIndex keeps them), so the day's finished tickets are not walked; the answer is the same.
+ */
+export function eligibleAt(state: HallState, win: WindowConfig, queued?: Iterable<Ticket>): Ticket[] {
   const out: Ticket[] = [];
-  for (const t of state.tickets.values()) {
-    if (!isQueued(t)) continue;
-    if (t.transferTarget && 'windowId' in t.transferTarget) {
-      if (t.transferTarget.windowId === win.id) out.push(t);
-    } else if (win.sectionIds.includes(t.sectionId)) out.push(t);
+  for (const t of queued ?? state.tickets) if (isCallableAt(t, win)) out.push(t);
+  // Issue order matters only for ties the pick engine breaks by first sight (extra sections of a strict or
+  // weighted window); keep it exact all the same.
+  if (queued) {
+    const at = (t: Ticket) => state.tickets.position(t.id) ?? Number.MAX_SAFE_INTEGER;
+    out.sort((a, b) => at(a) - at(b));
   }
   return out;
 }
@@ -296,8 +301,8 @@ function countersOf(state: HallState, windowId: string): PickCounters {
 }
 
 /** The first pick of call-next at this window, or null when nothing is eligible. */
-export function pickNext(state: HallState, setup: HallSetup, win: WindowConfig, now: number): Pick | null {
-  return new Picker(eligibleAt(state, win), win, countersOf(state, win.id), setup.rules, now).next();
+export function pickNext(state: HallState, setup: HallSetup, win: WindowConfig, now: number, queued?: Iterable<Ticket>): Pick | null {
+  return new Picker(eligibleAt(state, win, queued), win, countersOf(state, win.id), setup.rules, now).next();
 }
 
 function drain(p: Picker): Ticket[] {
@@ -307,10 +312,10 @@ function drain(p: Picker): Ticket[] {
 }
 
 /** The order in which repeated call-next at this window would call today's tickets. */
-export function windowQueue(state: HallState, setup: HallSetup, windowId: string, now: number): Ticket[] {
+export function windowQueue(state: HallState, setup: HallSetup, windowId: string, now: number, queued?: Iterable<Ticket>): Ticket[] {
   const win = findWindow(setup, windowId);
   if (!win) return [];
-  return drain(new Picker(eligibleAt(state, win), win, countersOf(state, windowId), setup.rules, now));
+  return drain(new Picker(eligibleAt(state, win, queued), win, countersOf(state, windowId), setup.rules, now));
 }
 
 /** The call order within one section: a window serving only it, FIFO policy, counter at 0. */

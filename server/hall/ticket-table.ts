@@ -69,6 +69,11 @@ export class TicketTable implements Iterable<Ticket> {
     return i !== undefined && i < this.#size ? i : undefined;
   }
 
+  /** The ticket's place in issue order (the order `values()` gives), or undefined when it is not here. */
+  position(id: string): number | undefined {
+    return this.indexOf(id);
+  }
+
   get(id: string): Ticket | undefined {
     const i = this.indexOf(id);
     return i === undefined ? undefined : this.#chunks[i >> SHIFT]![i & MASK];
