@@ -2,7 +2,7 @@
 // is, and on which local port each of its devices hangs. Kinds and options come from the server's
 // devices.json, so a hall keeps its settings in one place.
 
-import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { transportSchema } from '../config/devices.js';
 import type { LocalTransportConfig } from '../drivers/factory.js';
@@ -26,9 +26,22 @@ export interface AgentFile {
 }
 
 export function loadAgentFile(path: string): AgentFile {
+  return parseAgentText(path, readFileSync(path, 'utf8'));
+}
+
+export interface AgentFileWatch {
+  /** The file parsed and valid after a change. */
+  onChange(file: AgentFile): void;
+  /** The file changed but cannot be used (the running agent keeps its settings). */
+  onError(err: Error): void;
+  /** How often the file is read. Default 2000 ms. */
+  intervalMs?: number;
+}
+
+function parseAgentText(path: string, text: string): AgentFile {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new Error(`${path}: ${(err as Error).message}`);
   }
@@ -39,32 +52,55 @@ export function loadAgentFile(path: string): AgentFile {
   return r.data as AgentFile;
 }
 
-export interface AgentFileWatch {
-  /** The file parsed and valid after a change. */
-  onChange(file: AgentFile): void;
-  /** The file changed but cannot be used (the running agent keeps its settings). */
-  onError(err: Error): void;
-  /** How often the file's modification time is checked. Default 2000 ms. */
-  intervalMs?: number;
-}
-
 /**
- * Follows the agent's file: each time it is saved, it is read again and handed over when valid. Polls the
- * modification time rather than using inotify, so an editor that saves by renaming a new file over the old
- * one is seen too. Returns the function that stops watching.
+ * Follows the agent's file: each time its content changes, it is read again and handed over when valid.
+ * Polls rather than using inotify, so an editor that saves by renaming a new file over the old one is seen
+ * too. What it compares is the content, read once at the start: a save is never missed however late the
+ * first poll comes, and a save of the same content is no change. A broken content is reported only once it
+ * has stayed the same for a poll, so a file caught halfway through being written is not reported as broken.
+ * Returns the function that stops watching.
  */
 export function watchAgentFile(path: string, w: AgentFileWatch): () => void {
-  const listener = (cur: Stats, prev: Stats) => {
-    if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
-    if (cur.nlink === 0 && cur.mtimeMs === 0) return w.onError(new Error(`${path}: file removed; keeping the current settings`));
+  const read = (): string | null => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  let current = read();
+  let pending: string | null = null;
+  let reported: string | null = null;
+  let missing = false;
+  const poll = () => {
+    const text = read();
+    if (text === null) {
+      if (!missing && current !== null) w.onError(new Error(`${path}: file removed; keeping the current settings`));
+      missing = true;
+      return;
+    }
+    missing = false;
+    if (text === current) {
+      pending = null;
+      return;
+    }
     let next: AgentFile;
     try {
-      next = loadAgentFile(path);
+      next = parseAgentText(path, text);
     } catch (err) {
-      return w.onError(err as Error);
+      if (pending === text && reported !== text) {
+        reported = text;
+        w.onError(err as Error);
+      }
+      pending = text;
+      return;
     }
+    current = text;
+    pending = null;
+    reported = null;
     w.onChange(next);
   };
-  watchFile(path, { interval: w.intervalMs ?? 2000, persistent: false }, listener);
-  return () => unwatchFile(path, listener);
+  const timer = setInterval(poll, w.intervalMs ?? 2000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -145,14 +145,22 @@ describe('device agent over the real /agent socket', function () {
     const errors: string[] = [];
     const stop = watchAgentFile(f, { intervalMs: 20, onChange: (c) => changes.push(c.transports), onError: (e) => errors.push(e.message) });
     try {
-      await new Promise((r) => setTimeout(r, 60));
+      // Saved at once, before any poll: the watcher compares with the content it read when it started.
       writeFileSync(f, JSON.stringify({ ...base, transports: { 'kiosk-2-printer': { type: 'lp', path: '/dev/usb/lp0' } } }) + '\n');
       await until(() => changes.length === 1 || undefined, 'the change handed over');
       expect(changes[0]).to.deep.equal({ 'kiosk-2-printer': { type: 'lp', path: '/dev/usb/lp0' } });
       writeFileSync(f, '{"server": ');
       await until(() => errors.length === 1 || undefined, 'the broken file reported');
       expect(errors[0]).to.contain(f);
+      // Reported once however many polls see it, and no change handed over.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(errors).to.have.length(1);
       expect(changes).to.have.length(1);
+      // Put back as it was before the break: nothing new to hand over, since the agent still runs with it.
+      writeFileSync(f, JSON.stringify({ ...base, transports: { 'kiosk-2-printer': { type: 'lp', path: '/dev/usb/lp0' } } }) + '\n');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(changes).to.have.length(1);
+      expect(errors).to.have.length(1);
     } finally {
       stop();
     }
