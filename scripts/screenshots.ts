@@ -53,7 +53,11 @@ async function main(): Promise<void> {
       ['construction', 3],
       ['delegated', 2],
     ];
-    for (const [sectionId, n] of plan) for (let i = 0; i < n; i++) await take(sectionId);
+    // Each ticket for a service the section offers, as a citizen picks it at the kiosk (the pad shows it).
+    for (const [sectionId, n] of plan) {
+      const services = (await call('GET', `/sections/${sectionId}/services`)) as unknown as { code: string }[];
+      for (let i = 0; i < n; i++) await take(sectionId, services.length ? { serviceCode: services[i % services.length]!.code } : {});
+    }
     // Sections that need an ID card take one through the API with a (made-up, checksum-valid) ID number.
     let serial = 100;
     for (const sectionId of ['property', 'property', 'property', 'social-insurance', 'housing-fund']) {
@@ -116,6 +120,10 @@ async function main(): Promise<void> {
     await shot(win, 'window.png');
 
     await act(w1!, 'start');
+    // The pad while the clerk serves: the ticket and the service the citizen took it for.
+    await pad.locator('.pad-ticket.st-serving .pad-ticket-service').waitFor();
+    await settle(pad);
+    await shot(pad, 'pad-serving.png');
     await act(w1!, 'finish');
     await pad.locator('.pad-rating').waitFor();
     await settle(pad);
