@@ -13,7 +13,7 @@
 // BENCH_PROFILE_DIR (run the hall with --cpu-prof, profiles written there at exit), BENCH_KEEP_TMP=1.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -238,8 +238,8 @@ async function startBareTarget(tmp: string): Promise<Target> {
 /** A copy of config/ whose sections never run out of tickets during a long run. */
 function benchConfig(tmp: string): string {
   const dir = join(tmp, 'config');
-  mkdirSync(dir);
-  for (const f of readdirSync(join(root, 'config'))) if (f.endsWith('.json')) copyFileSync(join(root, 'config', f), join(dir, f));
+  // The whole folder but its TypeScript: staff.json names the demo clerks' photos under config/photos/.
+  cpSync(join(root, 'config'), dir, { recursive: true, filter: (src) => !src.endsWith('.ts') });
   const file = join(dir, 'sections.json');
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { sections: { dailyCapacity: number }[] };
   for (const s of doc.sections) s.dailyCapacity = settings.dailyCapacity;
