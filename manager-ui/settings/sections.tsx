@@ -3,62 +3,36 @@
 // will serve it and its first service. The server refuses to remove a section with live tickets or bookings
 // still to come, or one a window serves alone.
 
-import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { name, t } from '../../ui-shared/page.js';
 import { serviceBody, ServiceFields, serviceForm, SERVICE_FIELDS } from './services.js';
-import { changes, Field, FieldError, type Issues, Note, OtherIssues, RemoveButton, type SectionCfg, type Setup, useSave } from './shared.js';
+import { changes, EditableTable, Field, FieldError, type Issues, Note, OtherIssues, RemoveButton, type SectionCfg, type Setup, useSave } from './shared.js';
 
 export function SectionsCard({ setup, token, onSaved }: { setup: Setup; token: string; onSaved: () => void }) {
-  const [editing, setEditing] = useState<string | null>(null);
-  const [flash, setFlash] = useState(false);
-  const edit = (id: string | null) => {
-    setFlash(false);
-    setEditing(id);
-  };
-  const done = () => {
-    setEditing(null);
-    setFlash(true);
-    onSaved();
-  };
   return (
     <section class="card m-sections">
       <h2>{t('manager.set.sections')}</h2>
-      <table class="m-table">
-        <thead>
-          <tr>
-            <th>{t('manager.col.section')}</th>
-            <th>{t('manager.set.ticketing')}</th>
-            <th>{t('manager.set.capacity')}</th>
-            <th>{t('manager.set.target')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {setup.sections.map((x) => (
-            <Fragment key={x.id}>
-              <SectionRow x={x} token={token} onSaved={onSaved} onEdit={() => edit(editing === x.id ? null : x.id)} />
-              {editing === x.id && (
-                <tr class="m-edit-row">
-                  <td colSpan={5}>
-                    <SectionForm x={x} setup={setup} token={token} onSaved={done} onCancel={() => edit(null)} />
-                  </td>
-                </tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
-      {editing === '' ? (
-        <SectionForm setup={setup} token={token} onSaved={done} onCancel={() => edit(null)} />
-      ) : (
-        <div class="m-inline">
-          <button type="button" class="btn" data-act="add-section" onClick={() => edit('')}>
-            {t('manager.sec.add')}
-          </button>
-          {flash && <span class="m-saved">{t('manager.set.saved')}</span>}
-        </div>
-      )}
+      <EditableTable
+        items={setup.sections}
+        tableClass="m-table"
+        columns={5}
+        head={
+          <thead>
+            <tr>
+              <th>{t('manager.col.section')}</th>
+              <th>{t('manager.set.ticketing')}</th>
+              <th>{t('manager.set.capacity')}</th>
+              <th>{t('manager.set.target')}</th>
+              <th />
+            </tr>
+          </thead>
+        }
+        row={(x, onEdit) => <SectionRow x={x} token={token} onSaved={onSaved} onEdit={onEdit} />}
+        form={(x, saved, cancel) => <SectionForm {...(x ? { x } : {})} setup={setup} token={token} onSaved={saved} onCancel={cancel} />}
+        addAct="add-section"
+        addLabel={t('manager.sec.add')}
+        onSaved={onSaved}
+      />
     </section>
   );
 }

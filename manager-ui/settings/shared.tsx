@@ -1,7 +1,7 @@
 // What the settings forms share: saving through a manager route, the answer shown next to the button, and
 // the server's per-field issues (`details.issues`) put next to the field they name.
 
-import type { ComponentChildren } from 'preact';
+import { Fragment, type ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { HallSetup } from '../../server/hall/types.js';
 import { api, asApiError, type ApiError } from '../../ui-shared/api.js';
@@ -158,5 +158,62 @@ export function RemoveButton({ what, busy, onRemove }: { what: string; busy: boo
         {t('manager.form.cancel')}
       </button>
     </span>
+  );
+}
+
+/**
+ * A table of setup items (windows, sections) with the editor of one item opened under its row and the form
+ * of a new one under the table. The form closes once the change is in force, and the card says so.
+ */
+export function EditableTable<T extends { id: string }>(props: {
+  items: readonly T[];
+  tableClass: string;
+  head: ComponentChildren;
+  columns: number;
+  row: (item: T, onEdit: () => void) => ComponentChildren;
+  form: (item: T | undefined, onSaved: () => void, onCancel: () => void) => ComponentChildren;
+  addAct: string;
+  addLabel: string;
+  onSaved: () => void;
+}) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [flash, setFlash] = useState(false);
+  const edit = (id: string | null) => {
+    setFlash(false);
+    setEditing(id);
+  };
+  const done = () => {
+    setEditing(null);
+    setFlash(true);
+    props.onSaved();
+  };
+  return (
+    <>
+      <table class={props.tableClass}>
+        {props.head}
+        <tbody>
+          {props.items.map((x) => (
+            <Fragment key={x.id}>
+              {props.row(x, () => edit(editing === x.id ? null : x.id))}
+              {editing === x.id && (
+                <tr class="m-edit-row">
+                  <td colSpan={props.columns}>{props.form(x, done, () => edit(null))}</td>
+                </tr>
+              )}
+            </Fragment>
+          ))}
+        </tbody>
+      </table>
+      {editing === '' ? (
+        props.form(undefined, done, () => edit(null))
+      ) : (
+        <div class="m-inline">
+          <button type="button" class="btn" data-act={props.addAct} onClick={() => edit('')}>
+            {props.addLabel}
+          </button>
+          {flash && <span class="m-saved">{t('manager.set.saved')}</span>}
+        </div>
+      )}
+    </>
   );
 }

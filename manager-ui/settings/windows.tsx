@@ -3,55 +3,27 @@
 // server refuses to remove a window a clerk is signed in to, one with tickets transferred to it, with
 // devices attached, or the last window of a section.
 
-import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { name, t } from '../../ui-shared/page.js';
-import { changes, Field, Note, OtherIssues, RemoveButton, type Setup, useSave, type WindowCfg } from './shared.js';
+import { changes, EditableTable, Field, Note, OtherIssues, RemoveButton, type Setup, useSave, type WindowCfg } from './shared.js';
 
 const POLICIES = ['fifo', 'strict', 'weighted'] as const;
 
 export function WindowsCard({ setup, token, onSaved }: { setup: Setup; token: string; onSaved: () => void }) {
-  const [editing, setEditing] = useState<string | null>(null);
-  // The form closes once the change is in force; the card says so.
-  const [flash, setFlash] = useState(false);
-  const edit = (id: string | null) => {
-    setFlash(false);
-    setEditing(id);
-  };
-  const done = () => {
-    setEditing(null);
-    setFlash(true);
-    onSaved();
-  };
   return (
     <section class="card m-windows">
       <h2>{t('manager.set.windows')}</h2>
-      <table class="m-table m-win-table">
-        <tbody>
-          {setup.windows.map((w) => (
-            <Fragment key={w.id}>
-              <WindowRow w={w} sections={setup.sections} token={token} onSaved={onSaved} onEdit={() => edit(editing === w.id ? null : w.id)} />
-              {editing === w.id && (
-                <tr class="m-edit-row">
-                  <td colSpan={3}>
-                    <WindowForm w={w} setup={setup} token={token} onSaved={done} onCancel={() => edit(null)} />
-                  </td>
-                </tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
-      {editing === '' ? (
-        <WindowForm setup={setup} token={token} onSaved={done} onCancel={() => edit(null)} />
-      ) : (
-        <div class="m-inline">
-          <button type="button" class="btn" data-act="add-window" onClick={() => edit('')}>
-            {t('manager.win.add')}
-          </button>
-          {flash && <span class="m-saved">{t('manager.set.saved')}</span>}
-        </div>
-      )}
+      <EditableTable
+        items={setup.windows}
+        tableClass="m-table m-win-table"
+        columns={3}
+        head={null}
+        row={(w, onEdit) => <WindowRow w={w} sections={setup.sections} token={token} onSaved={onSaved} onEdit={onEdit} />}
+        form={(w, saved, cancel) => <WindowForm {...(w ? { w } : {})} setup={setup} token={token} onSaved={saved} onCancel={cancel} />}
+        addAct="add-window"
+        addLabel={t('manager.win.add')}
+        onSaved={onSaved}
+      />
     </section>
   );
 }

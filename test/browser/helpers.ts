@@ -160,3 +160,13 @@ export function madeUpIdNumber(serial: number): string {
   const first17 = `11010119900101${String(serial % 1000).padStart(3, '0')}`;
   return first17 + idCheckDigit(first17);
 }
+
+/** Signs the demo admin in to the manager page and waits for the dashboard's figures. */
+export async function managerSignedIn(p: TestPage, hallUrl: string): Promise<TestPage> {
+  await p.goto(`${hallUrl}/manager/`);
+  await p.getByLabel('用户名').fill('admin');
+  await p.getByLabel('密码').fill('admin123');
+  await p.getByRole('button', { name: '登录' }).click();
+  await p.locator('.m-kpis').waitFor();
+  return p;
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildUi, root } from '../../scripts/build-ui.mjs';
 import { browserOrSkip, type Browser, type TestPage } from '../support/browser.js';
 import { api, login, startTestHall, type TestHall } from '../support/hall.js';
-import { waitText } from './helpers.js';
+import { managerSignedIn, waitText } from './helpers.js';
 
 describe('manager alert thresholds form (browser)', function () {
   this.timeout(90_000);
@@ -34,12 +34,7 @@ describe('manager alert thresholds form (browser)', function () {
     const number = issued.body.ticket.number as string;
     clock = Date.parse('2026-11-23T10:12:00+08:00');
 
-    p = await browser!.page({ width: 1600, height: 1000 });
-    await p.goto(`${hall.url}/manager/`);
-    await p.getByLabel('用户名').fill('admin');
-    await p.getByLabel('密码').fill('admin123');
-    await p.getByRole('button', { name: '登录' }).click();
-    await p.locator('.m-kpis').waitFor();
+    p = await managerSignedIn(await browser!.page({ width: 1600, height: 1000 }), hall.url);
     // Waiting 12 minutes is under the file's 30: no wait alert yet.
     expect(await p.locator('.m-alert[data-alert="wait"]').count()).to.equal(0);
 

@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { root } from '../../scripts/build-ui.mjs';
 import type { TestPage } from '../support/browser.js';
-import { browserHallSuite, waitFor, waitText } from './helpers.js';
+import { browserHallSuite, managerSignedIn, waitFor, waitText } from './helpers.js';
 
 const SCREENS = join(root, 'docs', 'screens');
 
@@ -17,11 +17,7 @@ describe('manager dashboard (browser)', function () {
 
   async function signedIn(): Promise<TestPage> {
     const p = await suite.page({ width: 1600, height: 1000 });
-    await p.goto(`${suite.hall.url}/manager/`);
-    await p.getByLabel('用户名').fill('admin');
-    await p.getByLabel('密码').fill('admin123');
-    await p.getByRole('button', { name: '登录' }).click();
-    await p.locator('.m-kpis').waitFor();
+    await managerSignedIn(p, suite.hall.url);
     return p;
   }
 
