@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { name, t } from '../../ui-shared/page.js';
 import { serviceBody, ServiceFields, serviceForm, SERVICE_FIELDS } from './services.js';
-import { changes, EditableTable, Field, FieldError, type Issues, Note, OtherIssues, RemoveButton, type SectionCfg, type Setup, useSave } from './shared.js';
+import { changes, EditableTable, Field, FieldError, type Issues, Note, OtherIssues, RemoveButton, type SectionCfg, type Setup, useSave, FormButtons } from './shared.js';
 
 export function SectionsCard({ setup, token, onSaved }: { setup: Setup; token: string; onSaved: () => void }) {
   return (
@@ -244,15 +244,7 @@ function SectionForm({ x, setup, token, onSaved, onCancel }: { x?: SectionCfg; s
         </>
       )}
       <OtherIssues issues={issues} fields={[...FIELDS, 'service', ...SERVICE_FIELDS.map((f) => `service.${f}`)]} />
-      <div class="m-inline">
-        <button type="submit" class="btn btn-primary" disabled={save.busy}>
-          {isNew ? t('manager.sec.create') : t('manager.set.save')}
-        </button>
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('manager.form.cancel')}
-        </button>
-        <Note note={save.note} />
-      </div>
+      <FormButtons busy={save.busy} submit={isNew ? t('manager.sec.create') : t('manager.set.save')} onCancel={onCancel} note={save.note} />
     </form>
   );
 }

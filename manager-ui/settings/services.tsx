@@ -4,7 +4,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { name, t } from '../../ui-shared/page.js';
-import { changes, Field, FieldError, Note, OtherIssues, RemoveButton, type Issues, type ServiceCfg, type Setup, toLines, useSave } from './shared.js';
+import { changes, Field, FieldError, Note, OtherIssues, RemoveButton, type Issues, type ServiceCfg, type Setup, toLines, useSave, FormButtons } from './shared.js';
 
 type MaterialForm = { name: string; copies: string; required: boolean; note: string };
 
@@ -249,17 +249,7 @@ function ServiceEditor({ sectionId, v, token, onSaved, onCancel }: { sectionId: 
       {isNew && <h3>{t('manager.svc.new')}</h3>}
       <ServiceFields form={form} set={setForm} issues={issues} isNew={isNew} />
       <OtherIssues issues={issues} fields={[...SERVICE_FIELDS, 'sectionId']} />
-      <div class="m-inline">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {isNew ? t('manager.svc.create') : t('manager.set.save')}
-        </button>
-        {isNew && (
-          <button type="button" class="btn" onClick={onCancel}>
-            {t('manager.form.cancel')}
-          </button>
-        )}
-        <Note note={note} />
-      </div>
+      <FormButtons busy={busy} submit={isNew ? t('manager.svc.create') : t('manager.set.save')} {...(isNew ? { onCancel } : {})} note={note} />
     </form>
   );
 }

@@ -217,3 +217,20 @@ export function EditableTable<T extends { id: string }>(props: {
     </>
   );
 }
+
+/** A form's buttons: create or save, cancel where there is something to go back to, and the answer. */
+export function FormButtons({ busy, submit, onCancel, note }: { busy: boolean; submit: string; onCancel?: () => void; note: NoteText }) {
+  return (
+    <div class="m-inline">
+      <button type="submit" class="btn btn-primary" disabled={busy}>
+        {submit}
+      </button>
+      {onCancel && (
+        <button type="button" class="btn" onClick={onCancel}>
+          {t('manager.form.cancel')}
+        </button>
+      )}
+      <Note note={note} />
+    </div>
+  );
+}

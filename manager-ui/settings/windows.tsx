@@ -5,7 +5,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { name, t } from '../../ui-shared/page.js';
-import { changes, EditableTable, Field, Note, OtherIssues, RemoveButton, type Setup, useSave, type WindowCfg } from './shared.js';
+import { changes, EditableTable, Field, Note, OtherIssues, RemoveButton, type Setup, useSave, type WindowCfg, FormButtons } from './shared.js';
 
 const POLICIES = ['fifo', 'strict', 'weighted'] as const;
 
@@ -166,15 +166,7 @@ function WindowForm({ w, setup, token, onSaved, onCancel }: { w?: WindowCfg; set
       </Field>
       <p class="m-hint">{t(`manager.win.policyHint.${form.policy}`)}</p>
       <OtherIssues issues={issues} fields={FIELDS} />
-      <div class="m-inline">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {isNew ? t('manager.win.create') : t('manager.set.save')}
-        </button>
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('manager.form.cancel')}
-        </button>
-        <Note note={note} />
-      </div>
+      <FormButtons busy={busy} submit={isNew ? t('manager.win.create') : t('manager.set.save')} onCancel={onCancel} note={note} />
     </form>
   );
 }
