@@ -3,6 +3,8 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import type { AlertThresholdsView } from '../../server/manager/contract.js';
+import { api } from '../../ui-shared/api.js';
+import { hallTime } from '../../ui-shared/format.js';
 import { t } from '../../ui-shared/page.js';
 import { useLoad } from '../load.js';
 import { FieldError, Note, OtherIssues, useSave } from './shared.js';
@@ -10,16 +12,38 @@ import { FieldError, Note, OtherIssues, useSave } from './shared.js';
 export function Thresholds({ token }: { token: string }) {
   const [loaded, reload] = useLoad<AlertThresholdsView>('/manager/thresholds', token);
   const [form, setForm] = useState<AlertThresholdsView | null>(null);
-  const { note, issues, busy, run } = useSave(token, reload);
+  const { note, issues, busy, run } = useSave(token, () => {
+    reload();
+    reloadAside();
+  });
   useEffect(() => {
     if (loaded.data) setForm(loaded.data);
   }, [loaded.data]);
+  const [aside, reloadAside] = useLoad<{ setAside: { at: string; alerts: AlertThresholdsView } | null }>('/manager/thresholds/set-aside', token);
   if (!form) return null;
   const numbers = ['waitMinutes', 'pausedMinutes', 'outboxBacklog', 'caseWarnDays'] as const;
   const flags = ['negativeRating', 'deviceFault'] as const;
   return (
     <section class="card m-thresholds">
       <h2>{t('manager.set.thresholds')}</h2>
+      {aside.data?.setAside && (
+        <div class="m-dev-notice" role="alert" data-notice="thresholds">
+          <p>
+            {t('manager.th.setAside', {
+              at: `${aside.data.setAside.at.slice(0, 10)} ${hallTime(aside.data.setAside.at)}`,
+              saved: numbers.map((k) => `${t(`manager.th.${k}`)} ${aside.data!.setAside!.alerts[k]}`).join('，'),
+            })}
+          </p>
+          <button
+            type="button"
+            class="btn"
+            data-act="dismiss-thresholds-notice"
+            onClick={() => void api('/manager/thresholds/set-aside', { method: 'DELETE', token }).then(reloadAside, reloadAside)}
+          >
+            {t('manager.dev.notice.dismiss')}
+          </button>
+        </div>
+      )}
       <form
         class="m-inline"
         onSubmit={(e) => {

@@ -67,7 +67,7 @@ interface SettingsDoc {
   /** Fingerprint of hall.json's `alerts` when `alerts` was saved: the thresholds were set against those. */
   alertsSource?: string;
   /** Thresholds saved here and set aside at a start because hall.json's `alerts` had been edited since. */
-  alertsSetAside?: { at: string; alerts: AlertThresholds; source?: string };
+  alertsSetAside?: { at: string; alerts: AlertThresholds; source?: string; dismissedAt?: string };
 }
 
 /** hall.json's `alerts` as a fingerprint (absent counts as a value too: adding the block is an edit). */
@@ -174,7 +174,8 @@ export class Manager {
       await this.settings.write();
       return;
     }
-    d.alertsSetAside = { at: new Date(this.o.hall.now()).toISOString(), alerts: d.alerts, source: d.alertsSource };
+    // In hall time with its offset, as the page shows it.
+    d.alertsSetAside = { at: toIso(this.o.hall.now(), this.o.hall.setup.calendar), alerts: d.alerts, source: d.alertsSource };
     delete d.alerts;
     delete d.alertsSource;
     await this.settings.write();
@@ -183,10 +184,28 @@ export class Manager {
     await this.record('system', 'thresholds.files', detail);
   }
 
+  /** Thresholds set aside at a start because hall.json's were edited, until a manager has seen it. */
+  get thresholdsSetAside(): { at: string; alerts: AlertThresholds } | null {
+    const a = this.settings.data.alertsSetAside;
+    return a && !a.dismissedAt ? { at: a.at, alerts: a.alerts } : null;
+  }
+
+  async dismissThresholdsNotice(by: string): Promise<boolean> {
+    const a = this.settings.data.alertsSetAside;
+    if (!a || a.dismissedAt) return false;
+    a.dismissedAt = new Date(this.o.hall.now()).toISOString();
+    await this.settings.write();
+    await this.record(by, 'thresholds.notice', 'notice about set-aside thresholds dismissed');
+    return true;
+  }
+
   async setThresholds(t: AlertThresholds, by: string): Promise<void> {
     const before = this.thresholds;
     this.settings.data.alerts = t;
     this.settings.data.alertsSource = configuredAlerts(this.o.config);
+    // A save is made against the edited file: the notice about the set-aside thresholds has been answered.
+    const aside = this.settings.data.alertsSetAside;
+    if (aside && !aside.dismissedAt) aside.dismissedAt = new Date(this.o.hall.now()).toISOString();
     await this.settings.write();
     const changed = (Object.keys(t) as (keyof AlertThresholds)[]).filter((k) => t[k] !== before[k]).map((k) => `${k}: ${before[k]} → ${t[k]}`);
     await this.record(by, 'thresholds.change', changed.join('; ') || '(unchanged)');

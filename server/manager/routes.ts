@@ -175,6 +175,15 @@ export function managerRoutes({ manager, accounts }: ManagerRoutesOptions): expr
     res.json(manager.thresholds);
   });
 
+  // Thresholds saved here and set aside at a start because hall.json's alerts were edited since.
+  r.get('/manager/thresholds/set-aside', (_req, res) => {
+    res.json({ setAside: manager.thresholdsSetAside });
+  });
+
+  r.delete('/manager/thresholds/set-aside', async (req, res) => {
+    res.json({ dismissed: await manager.dismissThresholdsNotice(who(req)) });
+  });
+
   r.put('/manager/thresholds', async (req, res) => {
     const t = parse(alertsSchema, req.body);
     await manager.setThresholds(t, who(req));

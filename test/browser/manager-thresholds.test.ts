@@ -4,10 +4,12 @@
 // in the audit log.
 
 import { expect } from 'chai';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { configDir } from '../../config/schema.js';
 import { buildUi, root } from '../../scripts/build-ui.mjs';
 import { browserOrSkip, type Browser, type TestPage } from '../support/browser.js';
-import { api, login, startTestHall, type TestHall } from '../support/hall.js';
+import { api, login, startTestHall, tempDir, type TestHall } from '../support/hall.js';
 import { managerSignedIn, waitText } from './helpers.js';
 
 describe('manager alert thresholds form (browser)', function () {
@@ -116,5 +118,35 @@ describe('manager alert thresholds form (browser)', function () {
     const closed = await api(hall.url, 'POST', '/api/v1/tickets', { body: { sectionId: 'tax' } });
     expect([closed.status, closed.body.error.code]).to.deep.equal([409, 'SECTION_CLOSED']);
     expect(p!.errors).to.deep.equal([]);
+  });
+  it('tells the manager once hall.json has overruled thresholds saved here, until dismissed', async () => {
+    const admin = await login(hall.url, 'admin', 'admin123');
+    const saved = (await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body;
+    // The hall restarts on a copy of config/ whose alerts an installer has edited since the save above.
+    const cfg = await tempDir('hall-config-');
+    cpSync(configDir, cfg, { recursive: true, filter: (src) => !src.endsWith('.ts') });
+    const file = join(cfg, 'hall.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.alerts = { ...doc.alerts, waitMinutes: 45 };
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    const dataDir = hall.dataDir;
+    await hall.close({ keepData: true });
+    hall = await startTestHall({ now: () => clock, dataDir, configDir: cfg });
+
+    const m = await managerSignedIn(await browser!.page({ width: 1600, height: 1000 }), hall.url);
+    await m.getByRole('tab', { name: '配置' }).click();
+    const notice = m.locator('.m-thresholds [data-notice="thresholds"]');
+    await waitText(notice.locator('p'), /^config\/hall\.json 中的告警阈值在页面保存后被修改，2026-11-23 17:45 启动时已改用文件中的阈值。页面原先保存的是：等候超过（分钟） 10，/);
+    expect(await notice.innerText()).to.contain(`窗口暂停超过（分钟） ${saved.pausedMinutes}`);
+    expect(await m.locator('.m-thresholds input[name="waitMinutes"]').inputValue(), 'the file is in force').to.equal('45');
+    if (process.env.SCREENSHOTS === '1') await m.locator('.m-thresholds').screenshot({ path: join(root, 'docs', 'screens', 'manager-thresholds-set-aside.png') });
+    await notice.getByRole('button', { name: '知道了' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await m.reload();
+    await m.getByRole('tab', { name: '配置' }).click();
+    await m.locator('.m-thresholds input[name="waitMinutes"]').waitFor();
+    expect(await m.locator('[data-notice="thresholds"]').count(), 'dismissed for good').to.equal(0);
+    expect(m.errors).to.deep.equal([]);
+    await m.close();
   });
 });

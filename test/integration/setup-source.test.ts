@@ -134,12 +134,21 @@ describe('the setup in force across restarts: live changes and edited config fil
     const doc = JSON.parse(readFileSync(join(dataDir, 'manager', 'settings.json'), 'utf8'));
     expect(doc.alertsSetAside.alerts).to.deep.equal(saved);
     expect(doc.alerts).to.equal(undefined);
+    // The manager page is told until a manager dismisses it; the time is the hall's.
+    const aside = (await api(hall.url, 'GET', '/api/v1/manager/thresholds/set-aside', { token: admin })).body.setAside;
+    expect(aside.alerts).to.deep.equal(saved);
+    expect(aside.at).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
     await stop();
 
     // Once set aside, later starts keep the file, and a new save is again kept across a restart.
     ({ hall, admin } = await start());
     expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body.pausedMinutes).to.equal(42);
     expect((await audit(hall, admin)).filter((r) => r.action === 'thresholds.files')).to.have.length(1);
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds/set-aside', { token: admin })).body.setAside.alerts, 'still told after a restart').to.deep.equal(saved);
+    expect((await api(hall.url, 'DELETE', '/api/v1/manager/thresholds/set-aside', { token: admin })).body).to.deep.equal({ dismissed: true });
+    expect((await api(hall.url, 'DELETE', '/api/v1/manager/thresholds/set-aside', { token: admin })).body).to.deep.equal({ dismissed: false });
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds/set-aside', { token: admin })).body).to.deep.equal({ setAside: null });
+    expect((await audit(hall, admin)).map((r) => r.action)).to.include('thresholds.notice');
     const again = { ...inForce, outboxBacklog: inForce.outboxBacklog + 5 };
     expect((await api(hall.url, 'PUT', '/api/v1/manager/thresholds', { token: admin, body: again })).status).to.equal(200);
     await stop();

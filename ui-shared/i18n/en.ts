@@ -525,6 +525,7 @@ export const en: Record<MessageKey, string> = {
   'manager.set.target': 'Target wait (min)',
   'manager.set.ticketing': 'Ticketing',
   'manager.set.thresholds': 'Alert thresholds',
+  'manager.th.setAside': 'The alert thresholds in config/hall.json were edited after they were saved here: since the start at {at} the file is in force. Saved here before: {saved}',
   'manager.th.waitMinutes': 'Wait over (min)',
   'manager.th.pausedMinutes': 'Window paused over (min)',
   'manager.th.outboxBacklog': 'Outbox backlog over',

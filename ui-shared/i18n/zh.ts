@@ -524,6 +524,7 @@ export const zh = {
   'manager.set.target': '目标等候（分钟）',
   'manager.set.ticketing': '取号',
   'manager.set.thresholds': '告警阈值',
+  'manager.th.setAside': 'config/hall.json 中的告警阈值在页面保存后被修改，{at} 启动时已改用文件中的阈值。页面原先保存的是：{saved}',
   'manager.th.waitMinutes': '等候超过（分钟）',
   'manager.th.pausedMinutes': '窗口暂停超过（分钟）',
   'manager.th.outboxBacklog': '上报积压超过（条）',
