@@ -154,6 +154,16 @@ describe('the setup in force across restarts: live changes and edited config fil
     await stop();
     ({ hall, admin } = await start());
     expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds', { token: admin })).body).to.deep.equal(again);
+    await stop();
+
+    // Overruled again; this time a new save in the page answers the notice.
+    editJson(join(cfg, 'hall.json'), (d) => {
+      d.alerts = { ...d.alerts, pausedMinutes: 43 };
+    });
+    ({ hall, admin } = await start());
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds/set-aside', { token: admin })).body.setAside.alerts).to.deep.equal(again);
+    expect((await api(hall.url, 'PUT', '/api/v1/manager/thresholds', { token: admin, body: { ...again, pausedMinutes: 43 } })).status).to.equal(200);
+    expect((await api(hall.url, 'GET', '/api/v1/manager/thresholds/set-aside', { token: admin })).body).to.deep.equal({ setAside: null });
   });
 });
 
